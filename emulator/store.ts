@@ -1,0 +1,138 @@
+/**
+ * Everything the emulator holds, in memory. Plain data only (it is dumped by
+ * `GET /__emulator/state`, with passwords redacted). Passwords are stored only
+ * as salted hashes (see `passwords.ts`).
+ */
+
+export interface SaltedHash {
+  readonly salt: string;
+  readonly hash: string;
+}
+
+export interface Org {
+  id: string;
+  name: string;
+}
+
+export interface Project {
+  id: string;
+  orgId: string;
+  name: string;
+}
+
+export interface Team {
+  id: string;
+  orgId: string;
+  name: string;
+}
+
+/** API credentials the emulator accepts. Each carries an org (and optional project) role set. */
+export interface ApiKeyCredential {
+  publicKey: string;
+  privateKey: string;
+}
+
+export interface ServiceAccountCredential {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface DatabaseUserRecord {
+  groupId: string;
+  databaseName: string;
+  username: string;
+  password?: SaltedHash;
+  roles: { roleName: string; databaseName: string; collectionName?: string }[];
+  scopes: { name: string; type: string }[];
+  labels: { key: string; value: string }[];
+  description?: string;
+  awsIAMType: string;
+  ldapAuthType: string;
+  oidcAuthType: string;
+  x509Type: string;
+  /** ISO instant, or absent for a permanent user. */
+  deleteAfterDate?: string;
+}
+
+/** A role a cloud user holds or has been invited to. */
+export interface CloudUserRole {
+  roleName: string;
+  orgId?: string;
+  groupId?: string;
+}
+
+/**
+ * A MongoDB Cloud account. Org membership (seed 003's org users, including
+ * pending invitations) is kept per org in `memberships`.
+ */
+export interface CloudUserRecord {
+  id: string;
+  username: string;
+  emailAddress: string;
+  firstName?: string;
+  lastName?: string;
+  country?: string;
+  mobileNumber?: string;
+  password?: SaltedHash;
+  createdAt: string;
+  lastAuth?: string;
+  /** Accepted roles: what the API reports in `roles`. */
+  roles: CloudUserRole[];
+  teamIds: string[];
+}
+
+export type OrgMembershipStatus = "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
+
+/** One person's membership of one org, pending or active (Atlas v2 org users). */
+export interface OrgMembershipRecord {
+  /** The org user id (the cloud user's id once the account exists). */
+  userId: string;
+  orgId: string;
+  username: string;
+  status: OrgMembershipStatus;
+  orgRoles: string[];
+  groupRoleAssignments: { groupId: string; groupRoles: string[] }[];
+  teamIds: string[];
+  invitationCreatedAt?: string;
+  invitationExpiresAt?: string;
+  inviterUsername?: string;
+}
+
+/** A legacy invitation (`/orgs/{orgId}/invites`, `/groups/{groupId}/invites`). */
+export interface InvitationRecord {
+  id: string;
+  orgId: string;
+  groupId?: string;
+  username: string;
+  roles: string[];
+  teamIds: string[];
+  createdAt: string;
+  expiresAt: string;
+  inviterUsername: string;
+}
+
+export interface Store {
+  orgs: Org[];
+  projects: Project[];
+  teams: Team[];
+  apiKeys: ApiKeyCredential[];
+  serviceAccounts: ServiceAccountCredential[];
+  databaseUsers: DatabaseUserRecord[];
+  cloudUsers: CloudUserRecord[];
+  orgMemberships: OrgMembershipRecord[];
+  invitations: InvitationRecord[];
+}
+
+export function emptyStore(): Store {
+  return {
+    orgs: [],
+    projects: [],
+    teams: [],
+    apiKeys: [],
+    serviceAccounts: [],
+    databaseUsers: [],
+    cloudUsers: [],
+    orgMemberships: [],
+    invitations: [],
+  };
+}

@@ -1,0 +1,48 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+
+/**
+ * Runs a zod schema as a dynamic provider's `check`: valid input comes back
+ * normalised (the schema's output), invalid input as one failure per issue,
+ * each naming the property (`roles[1].databaseName`) and saying what to do.
+ * Never throws: whatever the program passes, the user gets failures.
+ */
+export function checkWith<S extends z.ZodType>(
+  schema: S,
+  news: unknown,
+): pulumi.dynamic.CheckResult {
+  let parsed: ReturnType<S["safeParse"]>;
+  try {
+    parsed = schema.safeParse(stripProviderProps(news)) as ReturnType<S["safeParse"]>;
+  } catch (err) {
+    return { inputs: {}, failures: [{ property: "", reason: `invalid input: ${String(err)}` }] };
+  }
+  if (parsed.success) {
+    return { inputs: parsed.data as Record<string, unknown> };
+  }
+  const failures = parsed.error.issues.map((issue) => ({
+    property: propertyPath(issue.path),
+    reason: issue.message,
+  }));
+  return { inputs: (news ?? {}) as Record<string, unknown>, failures };
+}
+
+/** `["roles", 1, "databaseName"]` → `roles[1].databaseName`. */
+export function propertyPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** Inputs carry the engine's own `__provider`; schemas see only the user's. */
+function stripProviderProps(news: unknown): unknown {
+  if (news === null || typeof news !== "object" || Array.isArray(news)) return news;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(news)) {
+    if (key !== "__provider") out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+/**
+ * pulumi-atlas-users: MongoDB Cloud identities as Pulumi resources.
+ */
+export * from "./databaseUser";
+export * from "./orgInvitation";
+export * from "./cloudUser";
