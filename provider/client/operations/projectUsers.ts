@@ -1,0 +1,69 @@
+/**
+ * Project membership of MongoDB Cloud users: Atlas v2 `/groups/{groupId}/users`
+ * (`2025-02-19`). Adding someone to a project invites them to it (and to its
+ * org) until they accept; a member must keep at least one project role.
+ */
+import { apiPath } from "../request";
+import type { OrgMembershipStatus, RequestSender } from "./orgUsers";
+
+const V2 = "2025-02-19" as const;
+
+/** `POST /groups/{groupId}/users` body (GroupUserRequest). */
+export interface ProjectUserRequest {
+  username: string;
+  roles: string[];
+}
+
+/** GroupUserResponse: a project member, pending or active. */
+export interface ProjectUserResponse {
+  id: string;
+  username: string;
+  orgMembershipStatus: OrgMembershipStatus;
+  roles: string[];
+  createdAt?: string;
+  firstName?: string;
+  lastName?: string;
+  lastAuth?: string;
+  country?: string;
+  mobileNumber?: string;
+  invitationCreatedAt?: string;
+  invitationExpiresAt?: string | null;
+  inviterUsername?: string;
+}
+
+export function addProjectUser(client: RequestSender, groupId: string, body: ProjectUserRequest): Promise<ProjectUserResponse> {
+  return client.send({ method: "POST", path: apiPath`/api/atlas/v2/groups/${groupId}/users`, version: V2, body });
+}
+
+export function getProjectUser(client: RequestSender, groupId: string, userId: string): Promise<ProjectUserResponse> {
+  return client.send({ method: "GET", path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}`, version: V2 });
+}
+
+/** Removes the user (pending or active) from the project; the account and its org membership remain. */
+export async function removeProjectUser(client: RequestSender, groupId: string, userId: string): Promise<void> {
+  await client.send({ method: "DELETE", path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}`, version: V2 });
+}
+
+export function addProjectUserRole(client: RequestSender, groupId: string, userId: string, groupRole: string): Promise<ProjectUserResponse> {
+  return client.send({
+    method: "POST",
+    path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}:addRole`,
+    version: V2,
+    body: { groupRole },
+  });
+}
+
+/** The API refuses to remove a member's last project role: remove the member instead. */
+export function removeProjectUserRole(
+  client: RequestSender,
+  groupId: string,
+  userId: string,
+  groupRole: string,
+): Promise<ProjectUserResponse> {
+  return client.send({
+    method: "POST",
+    path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}:removeRole`,
+    version: V2,
+    body: { groupRole },
+  });
+}

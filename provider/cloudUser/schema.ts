@@ -1,0 +1,145 @@
+/**
+ * CloudUser inputs: one zod schema per platform, the single source of truth
+ * for validation (`check`), normalisation and the TypeScript types.
+ */
+import { z } from "zod";
+import { canonicalSet, duplicateIndexes } from "../common/sets";
+import { CLOUD_USER_PLATFORMS, ROLES_BY_PLATFORM, platformsWithRole, roleScope, type CloudUserPlatform } from "./roles";
+
+const HEX24 = /^[a-f0-9]{24}$/;
+
+const objectId = (what: string) =>
+  z.string().regex(HEX24, { message: `must be the 24-hexadecimal-digit id of the ${what} (e.g. 5f1b2c3d4e5f6a7b8c9d0e1f)` });
+
+/** One role assignment as declared: an org role (`orgId`), a project role (`projectId`), or an Ops Manager GLOBAL_* role (neither). */
+export const cloudUserRoleSchema = z.strictObject({
+  orgId: objectId("organization").optional(),
+  projectId: objectId("project").optional(),
+  roleName: z.string().min(1, { message: "roleName is required, e.g. ORG_MEMBER or GROUP_READ_ONLY" }),
+});
+
+export type CloudUserRole = z.output<typeof cloudUserRoleSchema>;
+
+export const platformSchema = z.enum(CLOUD_USER_PLATFORMS, {
+  message: `platform must be one of ${CLOUD_USER_PLATFORMS.join(", ")}`,
+});
+
+const baseArgs = z.strictObject({
+  username: z.email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" }),
+  password: z.string().min(8, { message: "password must be at least 8 characters long" }),
+  emailAddress: z.email({ message: "emailAddress must be an email address; leave it out to use the username" }).optional(),
+  firstName: z.string().min(1, { message: "firstName must not be empty; leave it out instead" }).optional(),
+  lastName: z.string().min(1, { message: "lastName must not be empty; leave it out instead" }).optional(),
+  mobileNumber: z.string().min(1, { message: "mobileNumber must not be empty; leave it out instead" }).optional(),
+  country: z
+    .string()
+    .transform((c) => c.toUpperCase())
+    .pipe(z.string().regex(/^[A-Z]{2}$/, { message: "country must be a two-letter ISO 3166-1 alpha-2 code, e.g. US or DE" }))
+    .optional(),
+  roles: z.array(cloudUserRoleSchema).optional(),
+  adopt: z.boolean().optional(),
+  platform: platformSchema.optional(),
+});
+
+/** Inputs after `check`: validated and normalised (roles sorted, country upper-case). */
+export type CloudUserInputs = z.output<typeof baseArgs>;
+
+/** Fields the platform requires at creation, beyond username and password. */
+const REQUIRED_AT_CREATION: Readonly<Record<CloudUserPlatform, readonly (keyof CloudUserInputs)[]>> = {
+  atlas: ["country", "firstName", "lastName"],
+  "atlas-v1": ["country", "firstName", "lastName"],
+  "cloud-manager": [],
+  "ops-manager": [],
+};
+
+/**
+ * The schema `check` runs, for the platform the resource will live on: role
+ * names come from that platform's list, and the fields it requires are required.
+ */
+export function cloudUserArgsSchema(platform: CloudUserPlatform) {
+  return baseArgs
+    .superRefine((args, ctx) => {
+      if (args.password.toLowerCase().includes(args.username.toLowerCase())) {
+        ctx.addIssue({ code: "custom", path: ["password"], message: "password must not contain the username" });
+      }
+      for (const field of REQUIRED_AT_CREATION[platform]) {
+        if (args[field] === undefined) {
+          ctx.addIssue({ code: "custom", path: [field], message: `${field} is required on ${platform}` });
+        }
+      }
+      const roles = args.roles ?? [];
+      if (roles.length === 0 && platform !== "ops-manager") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["roles"],
+          message:
+            `at least one org or project role is required on ${platform}: the account itself cannot be deleted there, ` +
+            "so the resource removes it from the orgs and projects it was given",
+        });
+      }
+      roles.forEach((role, i) => {
+        for (const issue of roleIssues(platform, role)) {
+          ctx.addIssue({ code: "custom", path: ["roles", i, ...issue.path], message: issue.message });
+        }
+      });
+      for (const i of duplicateIndexes(roles)) {
+        ctx.addIssue({ code: "custom", path: ["roles", i], message: "duplicate role: list each role once" });
+      }
+    })
+    .transform((args) => ({ ...args, ...(args.roles ? { roles: sortRoles(args.roles) } : {}) }));
+}
+
+function roleIssues(platform: CloudUserPlatform, role: CloudUserRole): { path: string[]; message: string }[] {
+  const scope = roleScope(platform, role.roleName);
+  if (scope === undefined) {
+    const elsewhere = platformsWithRole(role.roleName);
+    const known = ROLES_BY_PLATFORM[platform];
+    return [
+      {
+        path: ["roleName"],
+        message:
+          `${role.roleName} is not a ${platform} role` +
+          (elsewhere.length > 0 ? ` (it exists on ${elsewhere.join(", ")})` : "") +
+          `; use one of ${[...known.org, ...known.project, ...known.global].join(", ")}`,
+      },
+    ];
+  }
+  const hasOrg = role.orgId !== undefined;
+  const hasProject = role.projectId !== undefined;
+  if (hasOrg && hasProject) {
+    return [{ path: [], message: "give either orgId or projectId, not both: a role applies to one organization or one project" }];
+  }
+  if (scope === "global") {
+    return hasOrg || hasProject
+      ? [{ path: [], message: `${role.roleName} is a global role: remove orgId and projectId` }]
+      : [];
+  }
+  if (!hasOrg && !hasProject) {
+    return [
+      {
+        path: [],
+        message: `${role.roleName} is ${scope === "org" ? "an organization" : "a project"} role: set ${scope === "org" ? "orgId" : "projectId"}`,
+      },
+    ];
+  }
+  if (scope === "org" && !hasOrg) {
+    return [{ path: ["projectId"], message: `${role.roleName} is an organization role: give orgId instead of projectId` }];
+  }
+  if (scope === "project" && !hasProject) {
+    return [{ path: ["orgId"], message: `${role.roleName} is a project role: give projectId instead of orgId` }];
+  }
+  return [];
+}
+
+/** Roles in one canonical order, so reordering them in a program is not a change. */
+export function sortRoles(roles: readonly CloudUserRole[]): CloudUserRole[] {
+  return canonicalSet(roles.map(cleanRole));
+}
+
+function cleanRole(role: CloudUserRole): CloudUserRole {
+  return {
+    ...(role.orgId !== undefined ? { orgId: role.orgId } : {}),
+    ...(role.projectId !== undefined ? { projectId: role.projectId } : {}),
+    roleName: role.roleName,
+  };
+}
