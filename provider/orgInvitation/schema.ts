@@ -1,0 +1,102 @@
+/**
+ * OrgInvitation inputs and outputs: the zod schema is the one source of truth
+ * for validation, normalisation (sorted sets, trimmed names, defaults) and
+ * the TypeScript types.
+ */
+import { z } from "zod";
+import { canonicalSet, duplicateIndexes } from "../common/sets";
+
+const HEX24 = /^[a-f0-9]{24}$/;
+
+/** Organization roles the v2 org-users API accepts (`orgRoles`). */
+export const ORG_ROLES = [
+  "ORG_OWNER",
+  "ORG_GROUP_CREATOR",
+  "ORG_BILLING_ADMIN",
+  "ORG_BILLING_READ_ONLY",
+  "ORG_STREAM_PROCESSING_ADMIN",
+  "ORG_READ_ONLY",
+  "ORG_MEMBER",
+] as const;
+
+export const REINVITE_POLICIES = ["on-expiry", "on-expiry-or-rejection", "never"] as const;
+export type ReinvitePolicy = (typeof REINVITE_POLICIES)[number];
+
+export const PLATFORMS = ["atlas", "atlas-v1", "cloud-manager", "ops-manager"] as const;
+
+export const MEMBERSHIP_STATUSES = ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
+
+const hexId = (what: string) =>
+  z.string().trim().regex(HEX24, `must be the ${what}'s 24-character lowercase hexadecimal id`);
+
+/** Unique strings, stored sorted; a repeated value is reported at its index. */
+function uniqueSortedList<T extends z.ZodType<string>>(item: T, what: string) {
+  return z
+    .array(item)
+    .superRefine((items, ctx) => {
+      for (const i of duplicateIndexes(items)) {
+        ctx.addIssue({ code: "custom", path: [i], message: `duplicate ${what} "${items[i]}": list each once` });
+      }
+    })
+    .transform((items) => canonicalSet(items));
+}
+
+const orgRole = z.enum(ORG_ROLES, { error: `must be one of ${ORG_ROLES.join(", ")}` });
+
+const projectRole = z
+  .string()
+  .trim()
+  .regex(/^GROUP_[A-Z_]+$/, "must be a project role name such as GROUP_READ_ONLY or GROUP_OWNER");
+
+const projectRoleAssignment = z.strictObject({
+  projectId: hexId("project"),
+  roles: uniqueSortedList(projectRole, "project role").refine((r) => r.length >= 1, "give at least one project role"),
+});
+
+export const OrgInvitationInputs = z.strictObject({
+  orgId: hexId("organization"),
+  username: z.string().trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)")),
+  roles: uniqueSortedList(orgRole, "organization role").refine(
+    (r) => r.length >= 1,
+    "give at least one organization role, e.g. [\"ORG_MEMBER\"]",
+  ),
+  projectRoles: z
+    .array(projectRoleAssignment)
+    .default([])
+    .superRefine((items, ctx) => {
+      for (const i of duplicateIndexes(items, (a) => a.projectId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "projectId"],
+          message: `project ${items[i].projectId} is listed twice: put all its roles in one entry`,
+        });
+      }
+    })
+    .transform((items) => [...items].sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0))),
+  teamIds: uniqueSortedList(hexId("team"), "team id").default([]),
+  reinvite: z.enum(REINVITE_POLICIES, { error: `must be one of ${REINVITE_POLICIES.map((p) => `"${p}"`).join(", ")}` }).default("on-expiry"),
+  adopt: z.boolean({ error: "must be true or false" }).default(false),
+  platform: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }).optional(),
+});
+
+/** Normalised inputs, as `check` returns them. */
+export type OrgInvitationInputs = z.output<typeof OrgInvitationInputs>;
+/** Inputs as a program writes them (defaults optional). */
+export type OrgInvitationInputsIn = z.input<typeof OrgInvitationInputs>;
+
+/** What the provider stores: the inputs (as the API last reported them) and what the API computed. */
+export interface OrgInvitationState extends OrgInvitationInputs {
+  /** Atlas org user id; on Cloud/Ops Manager the member's user id once accepted. */
+  userId?: string;
+  /** Cloud/Ops Manager only: the v1.0 invitation's own id. */
+  invitationId?: string;
+  status: MembershipStatus;
+  invitationCreatedAt?: string;
+  invitationExpiresAt?: string;
+  inviterUsername?: string;
+  firstName?: string;
+  lastName?: string;
+  createdAt?: string;
+  lastAuth?: string;
+}
