@@ -1,0 +1,205 @@
+/**
+ * Pure mappers for CloudUser, named by direction (API → state, state → create
+ * body, state → update body), and the rules that decide what a change means
+ * on each platform. No client, no I/O: table-tested in `test/cloudUser/model.test.ts`.
+ */
+import { canonicalKey } from "../common/sets";
+import type { ApiRoleAssignment, CloudUserResponse, CloudUsersApi, CreateCloudUserBody, UpdateOpsManagerUserBody } from "../client/operations/cloudUsers";
+import type { CloudUserPlatform } from "./roles";
+import { sortRoles, type CloudUserInputs, type CloudUserRole } from "./schema";
+
+/** Everything the resource records in state. */
+export interface CloudUserOutputs {
+  userId: string;
+  username: string;
+  /** As declared (a Pulumi secret); no API ever returns it. */
+  password?: string;
+  emailAddress?: string;
+  firstName?: string;
+  lastName?: string;
+  country?: string;
+  mobileNumber?: string;
+  /** The roles as declared. */
+  roles: CloudUserRole[];
+  /** The roles the API reports: accepted ones. */
+  activeRoles: CloudUserRole[];
+  /** Declared roles not (yet) active: invitations waiting for the user to accept. */
+  pendingRoles: CloudUserRole[];
+  teamIds: string[];
+  createdAt?: string;
+  lastAuth?: string;
+  /** The platform the account lives on, resolved at creation (delete and refresh use it). */
+  platform: CloudUserPlatform;
+  adopt?: boolean;
+}
+
+/** Profile fields: sent at creation; after that changeable only where {@link changeableFields} says so. */
+export const PROFILE_FIELDS = ["emailAddress", "firstName", "lastName", "country", "mobileNumber"] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+export function usersApiFor(platform: CloudUserPlatform): CloudUsersApi {
+  switch (platform) {
+    case "atlas":
+      return "atlas-v2";
+    case "atlas-v1":
+      return "atlas-v1";
+    case "cloud-manager":
+    case "ops-manager":
+      return "public-v1";
+  }
+}
+
+/** The two Atlas platforms are two APIs over the same accounts. */
+export function sameAccountStore(a: CloudUserPlatform, b: CloudUserPlatform): boolean {
+  const family = (p: CloudUserPlatform) => (p === "atlas-v1" ? "atlas" : p);
+  return family(a) === family(b);
+}
+
+export function toApiRole(role: CloudUserRole): ApiRoleAssignment {
+  return {
+    ...(role.orgId !== undefined ? { orgId: role.orgId } : {}),
+    ...(role.projectId !== undefined ? { groupId: role.projectId } : {}),
+    roleName: role.roleName,
+  };
+}
+
+export function fromApiRole(role: ApiRoleAssignment): CloudUserRole {
+  return {
+    ...(role.orgId ? { orgId: role.orgId } : {}),
+    ...(role.groupId ? { projectId: role.groupId } : {}),
+    roleName: role.roleName,
+  };
+}
+
+/** State → create body. The email defaults to the username. */
+export function toCreateBody(inputs: CloudUserInputs): CreateCloudUserBody {
+  return {
+    username: inputs.username,
+    password: inputs.password,
+    emailAddress: inputs.emailAddress ?? inputs.username,
+    ...optional("firstName", inputs.firstName),
+    ...optional("lastName", inputs.lastName),
+    ...optional("country", inputs.country),
+    ...optional("mobileNumber", inputs.mobileNumber),
+    roles: (inputs.roles ?? []).map(toApiRole),
+  };
+}
+
+/** State → Ops Manager PATCH body: the declared profile fields and the complete declared role list. */
+export function toOpsManagerUpdateBody(inputs: CloudUserInputs): UpdateOpsManagerUserBody {
+  return {
+    ...optional("emailAddress", inputs.emailAddress),
+    ...optional("firstName", inputs.firstName),
+    ...optional("lastName", inputs.lastName),
+    ...optional("mobileNumber", inputs.mobileNumber),
+    roles: (inputs.roles ?? []).map(toApiRole),
+  };
+}
+
+/**
+ * API → state. `declared` carries what the API cannot tell: the password, the
+ * declared roles (pending ones are invisible in the API's `roles`), `adopt`.
+ */
+export function toOutputs(
+  user: CloudUserResponse,
+  declared: { password?: string; roles?: readonly CloudUserRole[]; adopt?: boolean },
+  platform: CloudUserPlatform,
+): CloudUserOutputs {
+  const activeRoles = sortRoles((user.roles ?? []).map(fromApiRole));
+  const roles = sortRoles(declared.roles ?? []);
+  return {
+    userId: user.id,
+    username: user.username,
+    ...optional("password", declared.password),
+    ...optional("emailAddress", user.emailAddress),
+    ...optional("firstName", user.firstName),
+    ...optional("lastName", user.lastName),
+    ...optional("country", user.country),
+    ...optional("mobileNumber", user.mobileNumber),
+    roles,
+    activeRoles,
+    pendingRoles: roleDifference(roles, activeRoles),
+    teamIds: [...(user.teamIds ?? [])].sort(),
+    ...optional("createdAt", user.createdAt),
+    ...optional("lastAuth", user.lastAuth),
+    platform,
+    ...optional("adopt", declared.adopt),
+  };
+}
+
+/** State → the inputs a refresh records: what the API reports, plus what only the program knows. */
+export function toRefreshedInputs(outputs: CloudUserOutputs, oldInputs: Partial<CloudUserInputs>): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {
+    username: outputs.username,
+    ...optional("password", outputs.password),
+    ...optional("roles", oldInputs.roles ? outputs.roles : undefined),
+    ...optional("adopt", outputs.adopt),
+    ...optional("platform", oldInputs.platform),
+  };
+  for (const field of PROFILE_FIELDS) {
+    // Only fields the program manages: an undeclared field stays undeclared.
+    if (oldInputs[field] !== undefined && outputs[field] !== undefined) inputs[field] = outputs[field];
+  }
+  return inputs;
+}
+
+/** Elements of `a` not in `b`. */
+export function roleDifference(a: readonly CloudUserRole[], b: readonly CloudUserRole[]): CloudUserRole[] {
+  const inB = new Set(b.map(canonicalKey));
+  return a.filter((r) => !inB.has(canonicalKey(r)));
+}
+
+/** Role changes from one declaration to the next. */
+export function roleChanges(
+  olds: readonly CloudUserRole[],
+  news: readonly CloudUserRole[],
+): { add: CloudUserRole[]; remove: CloudUserRole[] } {
+  return { add: roleDifference(news, olds), remove: roleDifference(olds, news) };
+}
+
+/** Which profile fields a platform lets an administrator change for someone else. */
+export function changeableFields(platform: CloudUserPlatform): readonly ProfileField[] {
+  return platform === "ops-manager" ? ["emailAddress", "firstName", "lastName", "mobileNumber"] : [];
+}
+
+/**
+ * Profile fields the new inputs change. A field left out of the program is
+ * not managed, so leaving it out is never a change.
+ */
+export function changedProfileFields(olds: Partial<CloudUserOutputs>, news: CloudUserInputs): ProfileField[] {
+  return PROFILE_FIELDS.filter((f) => news[f] !== undefined && news[f] !== olds[f]);
+}
+
+/**
+ * Changes the platform cannot make for someone else, each as a message naming
+ * the field, the platform and what to do. Checked in `diff`, so they fail at preview.
+ */
+export function forbiddenChanges(
+  platform: CloudUserPlatform,
+  username: string,
+  olds: Partial<CloudUserOutputs>,
+  news: CloudUserInputs,
+): string[] {
+  const messages: string[] = [];
+  if (olds.password !== undefined && news.password !== olds.password) {
+    messages.push(
+      `cannot change the password of cloud user ${username} on ${platform}: once the account exists only its owner can ` +
+        `change the password (in the MongoDB Cloud / Ops Manager UI). Put the previous value back, or add "password" to ` +
+        `this resource's ignoreChanges.`,
+    );
+  }
+  const allowed = changeableFields(platform);
+  for (const field of changedProfileFields(olds, news)) {
+    if (allowed.includes(field)) continue;
+    messages.push(
+      `cannot change ${field} of cloud user ${username} on ${platform}: ${platform} lets only the user edit their own ` +
+        `profile. Put the previous value (${JSON.stringify(olds[field] ?? null)}) back, ask the user to edit their profile ` +
+        `and then update the program, or add "${field}" to this resource's ignoreChanges.`,
+    );
+  }
+  return messages;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
