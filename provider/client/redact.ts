@@ -1,0 +1,68 @@
+/**
+ * Keeps secrets out of error text. The client knows every secret it handles
+ * (its credentials, its current OAuth token, secret-looking fields of the body
+ * it sent), and a misbehaving or echoing server may repeat any of them, so
+ * every string that goes into an error passes through {@link Redactor.redact}.
+ */
+
+export const REDACTED = "[REDACTED]";
+
+/** Body fields whose string values are secrets, at any depth. */
+const SECRET_FIELD = /pass(word)?|secret|private_?key|token|api_?key|credential/i;
+
+/** Values shorter than this are not redacted by value (would mangle ordinary words). */
+const MIN_SECRET_LENGTH = 4;
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  constructor(secrets: Iterable<string | undefined> = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= MIN_SECRET_LENGTH) {
+      this.secrets.add(secret);
+      // A server may echo a value percent-encoded or base64-encoded.
+      this.secrets.add(encodeURIComponent(secret));
+      this.secrets.add(Buffer.from(secret).toString("base64"));
+    }
+  }
+
+  /** A copy that also knows the secret-looking string fields of `body`. */
+  withBody(body: unknown): Redactor {
+    const found = secretValues(body);
+    if (found.length === 0) return this;
+    const copy = new Redactor(this.secrets);
+    for (const s of found) copy.add(s);
+    return copy;
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret containing another is replaced whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (out.includes(s)) out = out.split(s).join(REDACTED);
+    }
+    return redactAuthorization(out);
+  }
+}
+
+/** Masks `Authorization`/`Bearer`/`Basic`/`Digest` credentials wherever they appear in text. */
+export function redactAuthorization(text: string): string {
+  return text
+    .replace(/(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi, `$1${REDACTED}`)
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`)
+    .replace(/\b(response|cnonce)="[^"]*"/gi, `$1="${REDACTED}"`);
+}
+
+/** String values of secret-looking fields anywhere in a JSON-like value. */
+export function secretValues(value: unknown, depth = 0): string[] {
+  if (depth > 20 || value === null || typeof value !== "object") return [];
+  const out: string[] = [];
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === "string" && SECRET_FIELD.test(key)) out.push(v);
+    else if (typeof v === "object") out.push(...secretValues(v, depth + 1));
+  }
+  return out;
+}
