@@ -20,10 +20,15 @@ export function checkWith<S extends z.ZodType>(
   if (parsed.success) {
     return { inputs: parsed.data as Record<string, unknown> };
   }
-  const failures = parsed.error.issues.map((issue) => ({
-    property: propertyPath(issue.path),
-    reason: issue.message,
-  }));
+  const failures = parsed.error.issues.flatMap((issue) =>
+    // A misspelt property is reported under its own name, one failure per key.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({
+          property: propertyPath([...issue.path, key]),
+          reason: `unknown property "${key}": check its spelling or remove it`,
+        }))
+      : [{ property: propertyPath(issue.path), reason: issue.message }],
+  );
   return { inputs: (news ?? {}) as Record<string, unknown>, failures };
 }
 

@@ -1,0 +1,121 @@
+/**
+ * Database user operations: Atlas v2 `/groups/{groupId}/databaseUsers`,
+ * served under the `2023-01-01` media-type version (seed 004).
+ * `databaseName` and `username` are free text in the path (`$external`,
+ * ARNs, DNs with commas, OIDC names with `/`): `apiPath` encodes them.
+ */
+import { apiPath, type ApiRequest } from "../request";
+
+/** What these operations need from the client: one request in, one parsed body out. */
+interface Sender {
+  send<T>(req: ApiRequest): Promise<T>;
+}
+
+const VERSION = "2023-01-01" as const;
+
+export type AuthDatabaseName = "admin" | "$external";
+export type AwsIamType = "NONE" | "USER" | "ROLE";
+export type LdapAuthType = "NONE" | "GROUP" | "USER";
+export type OidcAuthType = "NONE" | "IDP_GROUP" | "USER";
+export type X509Type = "NONE" | "CUSTOMER" | "MANAGED";
+export type ScopeType = "CLUSTER" | "DATA_LAKE" | "STREAM";
+
+/** DatabaseUserRole. */
+export interface DatabaseUserRole {
+  roleName: string;
+  databaseName: string;
+  collectionName?: string;
+}
+
+/** UserScope. */
+export interface DatabaseUserScope {
+  name: string;
+  type: ScopeType;
+}
+
+/** ComponentLabel. */
+export interface DatabaseUserLabel {
+  key: string;
+  value: string;
+}
+
+/** CloudDatabaseUser as sent on create. */
+export interface DatabaseUserCreateRequest {
+  groupId: string;
+  databaseName: AuthDatabaseName;
+  username: string;
+  password?: string;
+  roles: DatabaseUserRole[];
+  scopes?: DatabaseUserScope[];
+  labels?: DatabaseUserLabel[];
+  description?: string;
+  awsIAMType?: AwsIamType;
+  ldapAuthType?: LdapAuthType;
+  oidcAuthType?: OidcAuthType;
+  x509Type?: X509Type;
+  deleteAfterDate?: string;
+}
+
+/**
+ * CloudDatabaseUser as sent on update: the identity (`groupId`,
+ * `databaseName`, `username`, which the spec marks required) plus only the
+ * fields that change.
+ */
+export type DatabaseUserUpdateRequest = Pick<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username"> &
+  Partial<Omit<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username">>;
+
+/** CloudDatabaseUser as Atlas returns it (never with the password). */
+export interface DatabaseUserResponse {
+  groupId: string;
+  databaseName: AuthDatabaseName;
+  username: string;
+  roles?: DatabaseUserRole[];
+  scopes?: DatabaseUserScope[];
+  labels?: DatabaseUserLabel[];
+  description?: string;
+  awsIAMType?: AwsIamType;
+  ldapAuthType?: LdapAuthType;
+  oidcAuthType?: OidcAuthType;
+  x509Type?: X509Type;
+  deleteAfterDate?: string;
+}
+
+/** The natural key of a database user: Atlas addresses it by all three. */
+export interface DatabaseUserKey {
+  projectId: string;
+  databaseName: string;
+  username: string;
+}
+
+/** `POST /groups/{groupId}/databaseUsers` → 201. 409 `USER_ALREADY_EXISTS`, 403 `GROUP_USERS_LIMIT_EXCEEDED`. */
+export function createDatabaseUser(client: Sender, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse> {
+  return client.send<DatabaseUserResponse>({
+    method: "POST",
+    path: apiPath`/api/atlas/v2/groups/${body.groupId}/databaseUsers`,
+    version: VERSION,
+    body,
+  });
+}
+
+/** `GET /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 200; 404 `USERNAME_NOT_FOUND`. */
+export function getDatabaseUser(client: Sender, key: DatabaseUserKey): Promise<DatabaseUserResponse> {
+  return client.send<DatabaseUserResponse>({ method: "GET", path: userPath(key), version: VERSION });
+}
+
+/** `PATCH /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 200. */
+export function updateDatabaseUser(
+  client: Sender,
+  key: DatabaseUserKey,
+  body: DatabaseUserUpdateRequest,
+): Promise<DatabaseUserResponse> {
+  return client.send<DatabaseUserResponse>({ method: "PATCH", path: userPath(key), version: VERSION, body });
+}
+
+/** `DELETE /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 204. */
+export async function deleteDatabaseUser(client: Sender, key: DatabaseUserKey): Promise<void> {
+  await client.send<void>({ method: "DELETE", path: userPath(key), version: VERSION });
+}
+
+function userPath(key: DatabaseUserKey): string {
+  return apiPath`/api/atlas/v2/groups/${key.projectId}/databaseUsers/${key.databaseName}/${key.username}`;
+}

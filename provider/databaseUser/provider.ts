@@ -1,0 +1,281 @@
+/**
+ * DatabaseUser lifecycle: what the engine calls (through the serialized shim
+ * in `resource.ts`, which requires this module by package name).
+ *
+ * `check` and `diff` never send requests: a preview of an unchanged stack
+ * costs nothing, and "expired" is decided from the state's deleteAfterDate
+ * against this machine's clock.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  createDatabaseUser,
+  deleteDatabaseUser,
+  getDatabaseUser,
+  updateDatabaseUser,
+  type DatabaseUserCreateRequest,
+  type DatabaseUserKey,
+  type DatabaseUserResponse,
+} from "../client/operations/databaseUsers";
+import { AtlasNetworkError, hasErrorCode, isConflict, isNotFound } from "../client/errors";
+import { checkWith } from "../common/check";
+import { canonicalInstant, parseInstant, sameInstant } from "../common/dates";
+import { note } from "../common/notes";
+import { configure as configureRuntime, getClient } from "../common/runtime";
+import {
+  apiMatchesCreateBody,
+  changedProperties,
+  createBodyFromInputs,
+  describeUser,
+  expiryPolicy,
+  hasExpired,
+  idOf,
+  inputsFromState,
+  isTemporary,
+  keyFromId,
+  keyOf,
+  REPLACE_PROPERTIES,
+  resolveDeleteAfterDate,
+  stateFromApi,
+  updateBodyFromChanges,
+} from "./model";
+import { DatabaseUserArgsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
+
+type Olds = Partial<DatabaseUserState> & Record<string, unknown>;
+
+/**
+ * The rule for an absolute deletion date at `now`: in the future and at most
+ * 7 days ahead. Returns the reason it is not, or undefined.
+ */
+export function deleteAfterDateProblem(deleteAfterDate: string, now: Date): string | undefined {
+  const at = parseInstant(deleteAfterDate);
+  if (at === undefined) return undefined; // the schema reports unparseable dates
+  if (at.getTime() <= now.getTime()) {
+    return `deleteAfterDate ${deleteAfterDate} is in the past (it is now ${canonicalInstant(now)}): Atlas needs a future date within 7 days; set a later date or use expiresIn (e.g. "24h")`;
+  }
+  const latest = new Date(now.getTime() + MAX_EXPIRY_MS);
+  if (at.getTime() > latest.getTime()) {
+    return `deleteAfterDate ${deleteAfterDate} is more than 7 days ahead (the latest Atlas accepts now is ${canonicalInstant(latest)}): set an earlier date, or use expiresIn of at most "7d"`;
+  }
+  return undefined;
+}
+
+function expiredMessage(state: DatabaseUserState, inputs: DatabaseUserInputs): string {
+  return `${describeUser(keyOf(state))} expired at ${state.deleteAfterDate} (Atlas deletes temporary users at their deleteAfterDate): set a new deleteAfterDate, use expiresIn (with onExpiry "recreate", the default for expiresIn), or remove the resource` +
+    (inputs.onExpiry === "recreate" && inputs.expiresIn === undefined
+      ? `; onExpiry "recreate" needs a future date to recreate it with`
+      : "");
+}
+
+/** Prefixes an error with what was being done to which user; keeps the API's detail underneath. */
+function failure(action: string, key: DatabaseUserKey, err: unknown, hint?: string): Error {
+  const detail = err instanceof Error ? err.message : String(err);
+  return new Error(`${action} ${describeUser(key)}: ${detail}${hint ? `. ${hint}` : ""}`);
+}
+
+function limitHint(err: unknown): string | undefined {
+  return hasErrorCode(err, "GROUP_USERS_LIMIT_EXCEEDED")
+    ? "The project already has the maximum of 100 database users: delete users it no longer needs, or ask MongoDB Support to raise the limit"
+    : undefined;
+}
+
+async function createOrAdopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse> {
+  const client = getClient();
+  const key = keyOf(inputs);
+  let created: DatabaseUserResponse | undefined;
+  try {
+    created = await createDatabaseUser(client, body);
+  } catch (err) {
+    if (err instanceof AtlasNetworkError && err.mayHaveBeenApplied) {
+      // The answer was lost: the POST may have landed. Look before retrying.
+      created = await recoverLostCreate(key, body);
+    } else if (!isConflict(err, "USER_ALREADY_EXISTS")) {
+      throw failure("creating", key, err, limitHint(err));
+    }
+  }
+  if (created !== undefined) return created;
+  if (inputs.adopt !== true) {
+    throw new Error(
+      `creating ${describeUser(key)}: a user with this name already exists in Atlas (USER_ALREADY_EXISTS). ` +
+        `To manage the existing user with this program, set adopt: true on the resource (pulumi import does not work with dynamic providers); ` +
+        `otherwise choose another username or delete the existing user first`,
+    );
+  }
+  return adopt(inputs, body);
+}
+
+/** After a lost POST response: ours if it exists and matches; absent → POST once more; else a conflict. */
+async function recoverLostCreate(key: DatabaseUserKey, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse | undefined> {
+  const client = getClient();
+  let found: DatabaseUserResponse | undefined;
+  try {
+    found = await getDatabaseUser(client, key);
+  } catch (err) {
+    if (!isNotFound(err)) throw failure("creating (checking after a lost response)", key, err);
+  }
+  if (found !== undefined) return apiMatchesCreateBody(found, body) ? found : undefined;
+  try {
+    return await createDatabaseUser(client, body);
+  } catch (err) {
+    if (isConflict(err, "USER_ALREADY_EXISTS")) return undefined;
+    throw failure("creating", key, err, limitHint(err));
+  }
+}
+
+/** Takes over an existing user: brings it to the declared state, or fails saying why it cannot. */
+async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse> {
+  const client = getClient();
+  const key = keyOf(inputs);
+  let existing: DatabaseUserResponse;
+  try {
+    existing = await getDatabaseUser(client, key);
+  } catch (err) {
+    throw failure("adopting", key, err);
+  }
+  const current = stateFromApi(existing, inputs.projectId, {});
+  const declaredAuth = stateFromApi(body, inputs.projectId, {});
+  const mismatch = (["awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type"] as const).find((p) => current[p] !== declaredAuth[p]);
+  if (mismatch !== undefined) {
+    throw new Error(
+      `adopting ${describeUser(key)}: the existing user has ${mismatch} ${current[mismatch]}, the program declares ${declaredAuth[mismatch]}, and Atlas cannot change a user's authentication type: delete the existing user or declare its authentication type`,
+    );
+  }
+  if (current.temporary !== isTemporary(inputs)) {
+    // Atlas converts neither way: take it over by recreating it in the declared kind.
+    try {
+      await deleteDatabaseUser(client, key);
+      return await createDatabaseUser(client, body);
+    } catch (err) {
+      throw failure("adopting (recreating as " + (isTemporary(inputs) ? "temporary" : "permanent") + ")", key, err, limitHint(err));
+    }
+  }
+  const update = updateBodyFromChanges(current, inputs, body.deleteAfterDate);
+  if (update === undefined) return existing;
+  try {
+    return await updateDatabaseUser(client, key, update);
+  } catch (err) {
+    throw failure("adopting", key, err);
+  }
+}
+
+function carryOver(inputs: DatabaseUserInputs) {
+  return { password: inputs.password, expiresIn: inputs.expiresIn, onExpiry: inputs.onExpiry, adopt: inputs.adopt };
+}
+
+export const provider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configureRuntime(req);
+  },
+
+  async check(olds: Olds, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+    const result = checkWith(DatabaseUserArgsSchema, news);
+    if (result.failures && result.failures.length > 0) return result;
+    const inputs = result.inputs as DatabaseUserInputs;
+    // A declared date is held to Atlas's window when it is new or moved; an
+    // unchanged one that time has overtaken is the expiry policy's business (diff).
+    if (inputs.deleteAfterDate !== undefined && !sameInstant(inputs.deleteAfterDate, olds?.deleteAfterDate as string | undefined)) {
+      const problem = deleteAfterDateProblem(inputs.deleteAfterDate, new Date());
+      if (problem) return { inputs: result.inputs, failures: [{ property: "deleteAfterDate", reason: problem }] };
+    }
+    return result;
+  },
+
+  async diff(_id: string, olds: Olds, news: DatabaseUserInputs): Promise<pulumi.dynamic.DiffResult> {
+    const state = olds as DatabaseUserState;
+    const changes = changedProperties(state, news);
+    const replaces: string[] = changes.filter((p) => (REPLACE_PROPERTIES as readonly string[]).includes(p));
+    const kindChanged = (state.deleteAfterDate !== undefined) !== isTemporary(news);
+    if (kindChanged) {
+      // Atlas turns neither a permanent user into a temporary one nor back.
+      replaces.push(...changes.filter((p) => p === "deleteAfterDate" || p === "expiresIn"));
+      if (!replaces.includes("deleteAfterDate") && !replaces.includes("expiresIn")) replaces.push("deleteAfterDate");
+    } else if (isTemporary(news) && hasExpired(state, new Date())) {
+      const windowRedeclared = changes.includes("deleteAfterDate") || changes.includes("expiresIn");
+      if (!windowRedeclared && !(expiryPolicy(news) === "recreate" && news.expiresIn !== undefined)) {
+        throw new Error(expiredMessage(state, news));
+      }
+      replaces.push(news.expiresIn !== undefined ? "expiresIn" : "deleteAfterDate");
+      if (!changes.includes(replaces[replaces.length - 1])) changes.push(replaces[replaces.length - 1]);
+    }
+    const replacing = replaces.length > 0;
+    const sameKey = state.projectId === news.projectId && state.databaseName === news.databaseName && state.username === news.username;
+    return {
+      changes: changes.length > 0,
+      replaces: [...new Set(replaces)],
+      deleteBeforeReplace: replacing && sameKey,
+    };
+  },
+
+  async create(inputs: DatabaseUserInputs): Promise<pulumi.dynamic.CreateResult> {
+    const key = keyOf(inputs);
+    const now = new Date();
+    if (inputs.deleteAfterDate !== undefined && inputs.expiresIn === undefined) {
+      const problem = deleteAfterDateProblem(inputs.deleteAfterDate, now);
+      if (problem) throw new Error(`creating ${describeUser(key)}: ${problem}`);
+    }
+    const body = createBodyFromInputs(inputs, resolveDeleteAfterDate(inputs, now));
+    const api = await createOrAdopt(inputs, body);
+    return { id: idOf(key), outs: stateFromApi(api, inputs.projectId, carryOver(inputs)) };
+  },
+
+  async read(id: string, props: Olds): Promise<pulumi.dynamic.ReadResult> {
+    const key = keyFromId(id);
+    let api: DatabaseUserResponse;
+    try {
+      api = await getDatabaseUser(getClient(), key);
+    } catch (err) {
+      if (isNotFound(err)) {
+        if (hasExpired(props as DatabaseUserState, new Date())) {
+          note(`${describeUser(key)} expired at ${props.deleteAfterDate} and Atlas deleted it; removing it from the stack's state`);
+        }
+        return {};
+      }
+      throw failure("reading", key, err);
+    }
+    const state = stateFromApi(api, key.projectId, {
+      password: typeof props.password === "string" ? props.password : undefined,
+      expiresIn: typeof props.expiresIn === "string" ? props.expiresIn : undefined,
+      onExpiry: props.onExpiry === "recreate" || props.onExpiry === "fail" ? props.onExpiry : undefined,
+      adopt: typeof props.adopt === "boolean" ? props.adopt : undefined,
+    });
+    return { id: idOf(key), props: state, inputs: inputsFromState(state) };
+  },
+
+  async update(id: string, olds: Olds, news: DatabaseUserInputs): Promise<pulumi.dynamic.UpdateResult> {
+    const state = olds as DatabaseUserState;
+    const key = keyOf(state);
+    const windowChanged = changedProperties(state, news).some((p) => p === "expiresIn" || p === "deleteAfterDate");
+    const deleteAfterDate = windowChanged ? resolveDeleteAfterDate(news, new Date()) : undefined;
+    const body = updateBodyFromChanges(state, news, deleteAfterDate);
+    if (body === undefined) {
+      // Only provider-side settings (onExpiry, adopt, the form of the window) changed.
+      return { outs: { ...stateWithout(state, ["expiresIn", "onExpiry", "adopt"]), ...definedOnly(carryOver(news)) } };
+    }
+    let api: DatabaseUserResponse;
+    try {
+      api = await updateDatabaseUser(getClient(), key, body);
+    } catch (err) {
+      throw failure("updating", key, err, isNotFound(err) ? "It no longer exists in Atlas: run `pulumi refresh`, then `pulumi up` to create it again" : undefined);
+    }
+    return { outs: stateFromApi(api, key.projectId, carryOver(news)) };
+  },
+
+  async delete(id: string, props: Olds): Promise<void> {
+    const key = props.projectId && props.databaseName && props.username ? keyOf(props as DatabaseUserState) : keyFromId(id);
+    try {
+      await deleteDatabaseUser(getClient(), key);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw failure("deleting", key, err);
+    }
+  },
+};
+
+function stateWithout(state: DatabaseUserState, keys: readonly (keyof DatabaseUserState)[]): DatabaseUserState {
+  const out: Record<string, unknown> = { ...state };
+  for (const k of [...keys, "__provider"]) delete out[k];
+  return out as unknown as DatabaseUserState;
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

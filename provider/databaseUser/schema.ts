@@ -1,0 +1,326 @@
+/**
+ * DatabaseUser inputs: one zod schema that enforces every rule Atlas applies
+ * to a database user (seed 004, `atlas-api/NOTES.md`), and normalises what it
+ * accepts (sorted roles, scopes and labels; canonical UTC dates; the auth
+ * database derived from the auth type) so previews show only real changes.
+ * The TypeScript types are inferred from it.
+ *
+ * Clock-dependent rules (a `deleteAfterDate` must lie in the next 7 days) are
+ * not here: they depend on the old state too, see `provider.ts`.
+ */
+import { z } from "zod";
+import { DAY_MS, canonicalInstantText, formatDuration, parseDuration } from "../common/dates";
+import { canonicalSet, duplicateIndexes } from "../common/sets";
+
+/** Atlas only accepts a deletion date within a week of the request. */
+export const MAX_EXPIRY_MS = 7 * DAY_MS;
+
+export const AUTH_TYPE_PROPERTIES = ["awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type"] as const;
+export type AuthTypeProperty = (typeof AUTH_TYPE_PROPERTIES)[number];
+
+const PROJECT_ID = /^[a-f0-9]{24}$/;
+const SCOPE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
+// arn:<partition>:iam::<12-digit account>:<user|role>/<optional path/>name
+const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/\S+$/;
+// RFC 2253: attribute=value pairs separated by commas; at least one pair.
+const DISTINGUISHED_NAME = /^[A-Za-z][A-Za-z0-9.-]*=[^,]+(,\s*[A-Za-z][A-Za-z0-9.-]*=[^,]+)*$/;
+const HAS_COMMON_NAME = /(^|,)\s*CN=[^,]+/i;
+const OIDC_NAME = /^[^/]+\/.+$/;
+
+function enumOf<const T extends readonly [string, ...string[]]>(property: string, values: T) {
+  return z.enum(values, { error: `${property} must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
+}
+
+function text(property: string, opts: { min?: number; max?: number; what?: string } = {}) {
+  const min = opts.min ?? 1;
+  let schema = z.string({ error: `${property} must be a string${opts.what ? ` (${opts.what})` : ""}` });
+  schema = schema.min(min, {
+    error: min === 1 ? `${property} must not be empty` : `${property} must be at least ${min} characters long`,
+  });
+  if (opts.max !== undefined) {
+    schema = schema.max(opts.max, { error: `${property} must be at most ${opts.max} characters long` });
+  }
+  return schema;
+}
+
+/** One role on one database (optionally one collection). */
+export const DatabaseUserRoleSchema = z.strictObject({
+  /** A built-in role (`read`, `readWrite`, `atlasAdmin`, ...) or a custom role's name. */
+  roleName: text("roleName", { what: 'a built-in role such as "readWrite" or a custom role name' }),
+  /** The database the role applies to (`admin` for `atlasAdmin`, `readAnyDatabase`, ...). */
+  databaseName: text("databaseName", { what: "the database the role applies to" }),
+  /** Restricts the role to one collection. */
+  collectionName: text("collectionName").optional(),
+});
+
+/** A cluster, data lake or stream instance the user may access. */
+export const DatabaseUserScopeSchema = z.strictObject({
+  name: text("name").regex(SCOPE_NAME, {
+    error: "scope name must start with a letter or digit and contain only letters, digits and hyphens",
+  }),
+  type: enumOf("scope type", ["CLUSTER", "DATA_LAKE", "STREAM"]),
+});
+
+/** A key-value tag (not shown in the Atlas console). */
+export const DatabaseUserLabelSchema = z.strictObject({
+  key: text("label key", { max: 255 }),
+  value: text("label value", { max: 255 }),
+});
+
+const DatabaseUserArgsShape = z.strictObject({
+  /** The project (the API's `groupId`): 24 hexadecimal digits. Changing it replaces the user. */
+  projectId: z
+    .string({ error: "projectId must be a string: the project's 24-hexadecimal-digit id" })
+    .regex(PROJECT_ID, { error: 'projectId must be the project\'s id: 24 lowercase hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"' }),
+  /** The name the user logs in with; its format depends on the auth type. Changing it replaces the user. */
+  username: text("username", { max: 1024 }),
+  /**
+   * The authentication database: `admin` (SCRAM, OIDC workforce groups) or
+   * `$external` (X.509, AWS IAM, LDAP, OIDC workload users). Derived from the
+   * auth type when omitted. Changing it replaces the user.
+   */
+  databaseName: enumOf("databaseName", ["admin", "$external"]).optional(),
+  /** SCRAM password (at least 8 characters); required for SCRAM users, not allowed for any other auth type. */
+  password: text("password", { min: 8 }).optional(),
+  /** At least one role. Compared as a set. */
+  roles: z.array(DatabaseUserRoleSchema, { error: "roles must be a list of {roleName, databaseName, collectionName?}" })
+    .min(1, { error: "roles must contain at least one role, e.g. {roleName: \"readWrite\", databaseName: \"app\"}" }),
+  /** Clusters, data lakes and stream instances the user may access; omitted means all in the project. */
+  scopes: z.array(DatabaseUserScopeSchema, { error: "scopes must be a list of {name, type}" }).optional(),
+  /** Key-value tags. Compared as a set. */
+  labels: z.array(DatabaseUserLabelSchema, { error: "labels must be a list of {key, value}" }).optional(),
+  /** Free text, at most 100 characters. */
+  description: z.string({ error: "description must be a string" })
+    .max(100, { error: "description must be at most 100 characters long" }).optional(),
+  /** AWS IAM authentication: `USER` or `ROLE` (username = the ARN). */
+  awsIAMType: enumOf("awsIAMType", ["NONE", "USER", "ROLE"]).optional(),
+  /** LDAP authentication: `USER` or `GROUP` (username = the DN). */
+  ldapAuthType: enumOf("ldapAuthType", ["NONE", "GROUP", "USER"]).optional(),
+  /** OIDC: `IDP_GROUP` (workforce) or `USER` (workload); username = `<IdP id>/<name>`. */
+  oidcAuthType: enumOf("oidcAuthType", ["NONE", "IDP_GROUP", "USER"]).optional(),
+  /** X.509: `MANAGED` (Atlas-issued certificates) or `CUSTOMER` (your CA; username = a DN with a CN). */
+  x509Type: enumOf("x509Type", ["NONE", "CUSTOMER", "MANAGED"]).optional(),
+  /**
+   * When Atlas deletes the user: an ISO 8601 date-time with a zone, in the
+   * future and at most 7 days ahead when set. Makes the user temporary.
+   */
+  deleteAfterDate: z.string({ error: "deleteAfterDate must be an ISO 8601 date-time string" }).optional(),
+  /**
+   * A lifetime such as `"90m"`, `"24h"` or `"7d"` (units d, h, m, s; at most
+   * 7 days), counted from creation. Makes the user temporary.
+   */
+  expiresIn: z.string({ error: 'expiresIn must be a duration string such as "24h"' }).optional(),
+  /**
+   * What `pulumi up` does once the user has expired: `"recreate"` (a fresh
+   * user with a new window; default with `expiresIn`) or `"fail"` (default
+   * with `deleteAfterDate`).
+   */
+  onExpiry: enumOf("onExpiry", ["recreate", "fail"]).optional(),
+  /** On create, take over a user that already exists instead of failing. */
+  adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
+});
+
+type RawArgs = z.output<typeof DatabaseUserArgsShape>;
+
+/** The auth type in effect: the one non-NONE auth property, or SCRAM. */
+export type AuthKind =
+  | { kind: "SCRAM" }
+  | { kind: AuthTypeProperty; value: string };
+
+/** Which auth type the (possibly partial) inputs declare; the first non-NONE one wins. */
+export function authKindOf(args: Partial<Record<AuthTypeProperty, unknown>>): AuthKind {
+  for (const property of AUTH_TYPE_PROPERTIES) {
+    const value = args[property];
+    if (typeof value === "string" && value !== "NONE") return { kind: property, value };
+  }
+  return { kind: "SCRAM" };
+}
+
+/**
+ * The authentication databases Atlas accepts for an auth type, the default
+ * first. LDAP groups are the one case with a choice: the spec's prose puts
+ * LDAP on `$external`, while its own LDAP group example (seed 004) uses
+ * `admin` (MongoDB's LDAP authorization keeps group roles there).
+ */
+export function allowedDatabaseNames(auth: AuthKind): readonly ("admin" | "$external")[] {
+  if (auth.kind === "SCRAM") return ["admin"];
+  if (auth.kind === "oidcAuthType" && auth.value === "IDP_GROUP") return ["admin"];
+  if (auth.kind === "ldapAuthType" && auth.value === "GROUP") return ["$external", "admin"];
+  return ["$external"];
+}
+
+/** The authentication database used when `databaseName` is omitted. */
+export function defaultDatabaseName(auth: AuthKind): "admin" | "$external" {
+  return allowedDatabaseNames(auth)[0];
+}
+
+function describeAuth(auth: AuthKind): string {
+  return auth.kind === "SCRAM" ? "SCRAM (password) users" : `${auth.kind} ${auth.value} users`;
+}
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** The cross-field rules a single property's schema cannot express. */
+function crossFieldIssues(args: RawArgs): Issue[] {
+  const issues: Issue[] = [];
+  const setAuth = AUTH_TYPE_PROPERTIES.filter((p) => args[p] !== undefined && args[p] !== "NONE");
+  for (const extra of setAuth.slice(1)) {
+    issues.push({
+      path: [extra],
+      message: `only one authentication type can be set, and ${setAuth[0]} is already ${args[setAuth[0]]}: remove ${extra} or set it to "NONE"`,
+    });
+  }
+  const auth = authKindOf(args);
+  const allowedDbs = allowedDatabaseNames(auth);
+  if (args.databaseName !== undefined && !allowedDbs.includes(args.databaseName)) {
+    issues.push({
+      path: ["databaseName"],
+      message: `${describeAuth(auth)} authenticate against "${allowedDbs[0]}", not "${args.databaseName}": set databaseName to "${allowedDbs[0]}" or omit it`,
+    });
+  }
+  if (auth.kind === "SCRAM" && args.password === undefined) {
+    issues.push({
+      path: ["password"],
+      message: "password is required for SCRAM users (no awsIAMType, ldapAuthType, oidcAuthType or x509Type set): set a password of at least 8 characters, or set an authentication type",
+    });
+  }
+  if (auth.kind !== "SCRAM" && args.password !== undefined) {
+    issues.push({
+      path: ["password"],
+      message: `password is only for SCRAM users; ${auth.kind} ${auth.value} users authenticate without one: remove password`,
+    });
+  }
+  const usernameIssue = usernameRule(auth, args.username);
+  if (usernameIssue) issues.push({ path: ["username"], message: usernameIssue });
+
+  for (const i of duplicateIndexes(args.roles)) {
+    issues.push({ path: ["roles", i], message: "this role is listed twice: remove the duplicate" });
+  }
+  for (const i of duplicateIndexes(args.scopes ?? [])) {
+    issues.push({ path: ["scopes", i], message: "this scope is listed twice: remove the duplicate" });
+  }
+  for (const i of duplicateIndexes(args.labels ?? [])) {
+    issues.push({ path: ["labels", i], message: "this label is listed twice: remove the duplicate" });
+  }
+
+  if (args.deleteAfterDate !== undefined && args.expiresIn !== undefined) {
+    issues.push({
+      path: ["expiresIn"],
+      message: "set either deleteAfterDate (an absolute date) or expiresIn (a lifetime), not both",
+    });
+  }
+  if (args.deleteAfterDate !== undefined && canonicalInstantText(args.deleteAfterDate) === undefined) {
+    issues.push({
+      path: ["deleteAfterDate"],
+      message: `"${args.deleteAfterDate}" is not an ISO 8601 date-time with a zone: write it like "2025-05-04T09:42:00Z" or "2025-05-04T11:42:00+02:00"`,
+    });
+  }
+  if (args.expiresIn !== undefined) {
+    const ms = parseDuration(args.expiresIn);
+    if (ms === undefined) {
+      issues.push({
+        path: ["expiresIn"],
+        message: `"${args.expiresIn}" is not a duration: write whole numbers with units d, h, m or s, e.g. "90m", "24h", "7d" or "1h30m"`,
+      });
+    } else if (ms < 1000) {
+      issues.push({ path: ["expiresIn"], message: "expiresIn must be at least 1s" });
+    } else if (ms > MAX_EXPIRY_MS) {
+      issues.push({
+        path: ["expiresIn"],
+        message: `expiresIn is ${formatDuration(ms)}, but Atlas deletes temporary users at most 7 days after the request: use "7d" or less`,
+      });
+    }
+  }
+  if (args.onExpiry !== undefined && args.deleteAfterDate === undefined && args.expiresIn === undefined) {
+    issues.push({
+      path: ["onExpiry"],
+      message: "onExpiry only applies to temporary users: set deleteAfterDate or expiresIn, or remove onExpiry",
+    });
+  }
+  return issues;
+}
+
+function usernameRule(auth: AuthKind, username: string): string | undefined {
+  switch (auth.kind) {
+    case "awsIAMType": {
+      const m = IAM_ARN.exec(username);
+      const want = auth.value === "ROLE" ? "role" : "user";
+      if (!m || m[1] !== want) {
+        return `awsIAMType ${auth.value} users are named by the IAM ${want}'s ARN, e.g. "arn:aws:iam::123456789012:${want}/app"`;
+      }
+      return undefined;
+    }
+    case "x509Type":
+      if (auth.value === "CUSTOMER" && !(DISTINGUISHED_NAME.test(username) && HAS_COMMON_NAME.test(username))) {
+        return 'x509Type CUSTOMER users are named by the certificate subject, an RFC 2253 distinguished name with a CN, e.g. "CN=app,OU=eng,O=acme"';
+      }
+      return undefined;
+    case "ldapAuthType":
+      if (!DISTINGUISHED_NAME.test(username)) {
+        return `ldapAuthType ${auth.value} users are named by their LDAP distinguished name (RFC 2253), e.g. "CN=analysts,OU=groups,DC=example,DC=com"`;
+      }
+      return undefined;
+    case "oidcAuthType":
+      if (!OIDC_NAME.test(username)) {
+        return `oidcAuthType ${auth.value} users are named "<IdP id>/<${auth.value === "USER" ? "user" : "group"} name>", e.g. "5dd7496c7a3e5a648454341c/analysts"`;
+      }
+      return undefined;
+    case "SCRAM":
+      return undefined;
+  }
+}
+
+/**
+ * The schema `check` runs: every rule, then normalisation. Its output is what
+ * the engine stores as the resource's inputs.
+ */
+export const DatabaseUserArgsSchema = DatabaseUserArgsShape.superRefine((args, ctx) => {
+  for (const issue of crossFieldIssues(args)) ctx.addIssue({ code: "custom", ...issue });
+}).transform((args) => {
+  const out: RawArgs & { databaseName: "admin" | "$external" } = {
+    ...args,
+    databaseName: args.databaseName ?? defaultDatabaseName(authKindOf(args)),
+    roles: canonicalSet(args.roles),
+  };
+  if (args.scopes !== undefined) out.scopes = canonicalSet(args.scopes);
+  if (args.labels !== undefined) out.labels = canonicalSet(args.labels);
+  if (args.deleteAfterDate !== undefined) out.deleteAfterDate = canonicalInstantText(args.deleteAfterDate);
+  if (args.expiresIn !== undefined) out.expiresIn = args.expiresIn.trim();
+  return out;
+});
+
+/** What a program passes to `new DatabaseUser(...)` (before normalisation). */
+export type DatabaseUserArgsInput = z.input<typeof DatabaseUserArgsSchema>;
+/** The normalised inputs `check` returns and the other hooks receive. */
+export type DatabaseUserInputs = z.output<typeof DatabaseUserArgsSchema>;
+export type DatabaseUserRole = z.output<typeof DatabaseUserRoleSchema>;
+export type DatabaseUserScope = z.output<typeof DatabaseUserScopeSchema>;
+export type DatabaseUserLabel = z.output<typeof DatabaseUserLabelSchema>;
+
+/**
+ * The resource's outputs (its state): the normalised inputs as Atlas holds
+ * them, with every auth type spelled out, the resolved `deleteAfterDate`,
+ * and whether the user is temporary.
+ */
+export interface DatabaseUserState {
+  projectId: string;
+  username: string;
+  databaseName: "admin" | "$external";
+  password?: string;
+  roles: DatabaseUserRole[];
+  scopes: DatabaseUserScope[];
+  labels: DatabaseUserLabel[];
+  description?: string;
+  awsIAMType: "NONE" | "USER" | "ROLE";
+  ldapAuthType: "NONE" | "GROUP" | "USER";
+  oidcAuthType: "NONE" | "IDP_GROUP" | "USER";
+  x509Type: "NONE" | "CUSTOMER" | "MANAGED";
+  /** When Atlas deletes the user (canonical UTC); absent for a permanent user. */
+  deleteAfterDate?: string;
+  /** The declared lifetime, when the window is relative. */
+  expiresIn?: string;
+  onExpiry?: "recreate" | "fail";
+  adopt?: boolean;
+  /** Whether Atlas will delete the user at `deleteAfterDate`. */
+  temporary: boolean;
+}
