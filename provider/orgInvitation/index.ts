@@ -1,1 +1,1 @@
-export {};
+export { OrgInvitation, type OrgInvitationArgs, type OrgInvitationProjectRoles, type OrgRoleName } from "./resource";

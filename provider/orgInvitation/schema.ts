@@ -5,35 +5,35 @@
  */
 import { z } from "zod";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
+import { ROLES_BY_PLATFORM } from "../cloudUser/roles";
+import { PLATFORMS, type Platform } from "../config";
 
 const HEX24 = /^[a-f0-9]{24}$/;
 
-/** Organization roles the v2 org-users API accepts (`orgRoles`). */
-export const ORG_ROLES = [
-  "ORG_OWNER",
-  "ORG_GROUP_CREATOR",
-  "ORG_BILLING_ADMIN",
-  "ORG_BILLING_READ_ONLY",
-  "ORG_STREAM_PROCESSING_ADMIN",
-  "ORG_READ_ONLY",
-  "ORG_MEMBER",
-] as const;
+/** Organization roles the v2 org-users API accepts (`orgRoles`); a superset of Cloud/Ops Manager's. */
+export const ORG_ROLES = ROLES_BY_PLATFORM.atlas.org as readonly [string, ...string[]];
 
 export const REINVITE_POLICIES = ["on-expiry", "on-expiry-or-rejection", "never"] as const;
 export type ReinvitePolicy = (typeof REINVITE_POLICIES)[number];
 
-export const PLATFORMS = ["atlas", "atlas-v1", "cloud-manager", "ops-manager"] as const;
 
 export const MEMBERSHIP_STATUSES = ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] as const;
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 
+/** A required value's message says it is missing, not that `undefined` is not a string. */
+const required = (what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? `is required: give ${what}` : `must be ${what}`;
+
 const hexId = (what: string) =>
-  z.string().trim().regex(HEX24, `must be the ${what}'s 24-character lowercase hexadecimal id`);
+  z
+    .string({ error: required(`the ${what}'s 24-character hexadecimal id`) })
+    .trim()
+    .regex(HEX24, `must be the ${what}'s 24-character lowercase hexadecimal id`);
 
 /** Unique strings, stored sorted; a repeated value is reported at its index. */
 function uniqueSortedList<T extends z.ZodType<string>>(item: T, what: string) {
   return z
-    .array(item)
+    .array(item, { error: required(`a list of ${what}s`) })
     .superRefine((items, ctx) => {
       for (const i of duplicateIndexes(items)) {
         ctx.addIssue({ code: "custom", path: [i], message: `duplicate ${what} "${items[i]}": list each once` });
@@ -56,7 +56,7 @@ const projectRoleAssignment = z.strictObject({
 
 export const OrgInvitationInputs = z.strictObject({
   orgId: hexId("organization"),
-  username: z.string().trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)")),
+  username: z.string({ error: required("the person's email address") }).trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)")),
   roles: uniqueSortedList(orgRole, "organization role").refine(
     (r) => r.length >= 1,
     "give at least one organization role, e.g. [\"ORG_MEMBER\"]",
@@ -77,7 +77,7 @@ export const OrgInvitationInputs = z.strictObject({
   teamIds: uniqueSortedList(hexId("team"), "team id").default([]),
   reinvite: z.enum(REINVITE_POLICIES, { error: `must be one of ${REINVITE_POLICIES.map((p) => `"${p}"`).join(", ")}` }).default("on-expiry"),
   adopt: z.boolean({ error: "must be true or false" }).default(false),
-  platform: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }).optional(),
+  platform: z.enum(PLATFORMS as readonly [Platform, ...Platform[]], { error: `must be one of ${PLATFORMS.join(", ")}` }).optional(),
 });
 
 /** Normalised inputs, as `check` returns them. */

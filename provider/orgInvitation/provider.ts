@@ -1,0 +1,383 @@
+/**
+ * OrgInvitation lifecycle: the declared fact is "this person is a member of
+ * this org with these roles", kept true from invitation through acceptance,
+ * expiry and rejection. Atlas uses the v2 org-users endpoints; Cloud Manager
+ * and Ops Manager the v1.0 org invitations plus the org's member list.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { AtlasApiError, AtlasNetworkError, hasErrorCode, isConflict, isNotFound } from "../client/errors";
+import {
+  createOrgInvitationV1,
+  createOrgUser,
+  deleteOrgInvitationV1,
+  findOrgMemberV1,
+  findOrgUserByUsername,
+  getOrgInvitationV1,
+  getOrgUser,
+  listOrgInvitationsV1,
+  listOrgMembersV1,
+  removeOrgMemberV1,
+  removeOrgUser,
+  updateOrgInvitationV1,
+  updateOrgUser,
+  updateUserRolesV1,
+  type OrgInvitationV1,
+  type OrgMemberV1,
+  type OrgUserResponse,
+  type RequestSender,
+} from "../client/operations/orgUsers";
+import { checkWith } from "../common/check";
+import { configure, getClient, getSettings } from "../common/runtime";
+import { sameSet } from "../common/sets";
+import {
+  apiFamilyOf,
+  createBodyFromInputs,
+  expiryHasPassed,
+  formatId,
+  inputsOfState,
+  invitationV1BodyFromInputs,
+  parseId,
+  planDiff,
+  stateFromInvitationV1,
+  stateFromMemberV1,
+  stateFromOrgUser,
+  updateBodyFromInputs,
+  wantsReinvite,
+  type ApiFamily,
+} from "./model";
+import { OrgInvitationInputs, type OrgInvitationState } from "./schema";
+
+type Local = Pick<OrgInvitationInputs, "reinvite" | "adopt" | "platform">;
+
+function familyFor(platform: OrgInvitationInputs["platform"]): ApiFamily {
+  return apiFamilyOf(getSettings({ platform }).platform);
+}
+
+/** "inviting ada@example.com to organization 5f…": every error names the object. */
+function describe(action: string, username: string | undefined, orgId: string, err: unknown): Error {
+  const what = username ? `${action} ${username} ${action === "inviting" ? "to" : "in"} organization ${orgId}` : `${action} organization member in ${orgId}`;
+  if (hasErrorCode(err, "MAX_USERS_PER_ORG_EXCEEDED")) {
+    return new Error(
+      `${what}: the organization has reached MongoDB Cloud's limit of 500 users (pending invitations count). ` +
+        `Remove members or cancel pending invitations in this organization, then run the update again. ` +
+        `(${(err as Error).message})`,
+    );
+  }
+  return new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function alreadyMemberError(inputs: OrgInvitationInputs, status: string): Error {
+  return new Error(
+    `inviting ${inputs.username} to organization ${inputs.orgId}: ${inputs.username} is already ` +
+      `${status === "ACTIVE" ? "a member of" : "invited to"} this organization (${status}). ` +
+      `To manage that membership with this resource, set \`adopt: true\` (its roles and teams are then brought to the declared ones); ` +
+      `or remove the person from the organization first.`,
+  );
+}
+
+// ---------------------------------------------------------------- Atlas v2
+
+function matchesDeclared(user: OrgUserResponse, inputs: OrgInvitationInputs): boolean {
+  const state = stateFromOrgUser(inputs.orgId, user, inputs);
+  return (
+    sameSet(state.roles, inputs.roles) &&
+    sameSet(state.teamIds, inputs.teamIds) &&
+    sameSet(state.projectRoles, inputs.projectRoles)
+  );
+}
+
+/** Brings a live member's roles and teams to the declared ones in one PATCH (never a moment without a role). */
+async function reconcileAtlas(client: RequestSender, inputs: OrgInvitationInputs, current: OrgUserResponse): Promise<OrgUserResponse> {
+  if (matchesDeclared(current, inputs)) return current;
+  return updateOrgUser(client, inputs.orgId, current.id, updateBodyFromInputs(inputs));
+}
+
+/**
+ * POST the invitation. A 409 (PENDING or ACTIVE member) is adopted or refused;
+ * a lost answer is read back by username before the POST is sent once more.
+ */
+async function inviteAtlas(client: RequestSender, inputs: OrgInvitationInputs): Promise<OrgUserResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createOrgUser(client, inputs.orgId, createBodyFromInputs(inputs));
+    } catch (err) {
+      if (isConflict(err)) return adoptAtlas(client, inputs);
+      if (err instanceof AtlasNetworkError && err.mayHaveBeenApplied && attempt === 1) {
+        const found = await findOrgUserByUsername(client, inputs.orgId, inputs.username, ["PENDING", "ACTIVE"]);
+        if (found?.orgMembershipStatus === "PENDING" && matchesDeclared(found, inputs)) return found;
+        if (found) return adoptAtlas(client, inputs, found);
+        continue; // the POST never landed: send it again
+      }
+      throw err;
+    }
+  }
+}
+
+async function adoptAtlas(client: RequestSender, inputs: OrgInvitationInputs, known?: OrgUserResponse): Promise<OrgUserResponse> {
+  const existing = known ?? (await findOrgUserByUsername(client, inputs.orgId, inputs.username, ["PENDING", "ACTIVE"]));
+  if (!existing) throw new Error(`inviting ${inputs.username} to organization ${inputs.orgId}: the API reported a conflict but no member or invitation with that username was found; try again`);
+  if (!inputs.adopt) throw alreadyMemberError(inputs, existing.orgMembershipStatus);
+  return reconcileAtlas(client, inputs, existing);
+}
+
+/** The member by the stored user id, else by username (any status); undefined when neither exists. */
+async function findAtlas(
+  client: RequestSender,
+  orgId: string,
+  userId: string | undefined,
+  username: string | undefined,
+): Promise<OrgUserResponse | undefined> {
+  if (userId) {
+    try {
+      return await getOrgUser(client, orgId, userId);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return username ? findOrgUserByUsername(client, orgId, username) : undefined;
+}
+
+// ------------------------------------------------- Cloud / Ops Manager v1.0
+
+function assertNoProjectRolesV1(inputs: OrgInvitationInputs): void {
+  if (inputs.projectRoles.length > 0) {
+    throw new Error(
+      `inviting ${inputs.username} to organization ${inputs.orgId}: projectRoles cannot be sent with a Cloud Manager or Ops Manager ` +
+        `organization invitation. Remove projectRoles, and give project roles with a CloudUser's roles once the invitation is accepted.`,
+    );
+  }
+}
+
+async function findInvitationV1(client: RequestSender, orgId: string, invitationId: string | undefined): Promise<OrgInvitationV1 | undefined> {
+  if (!invitationId) return undefined;
+  try {
+    return await getOrgInvitationV1(client, orgId, invitationId);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function inviteV1(client: RequestSender, inputs: OrgInvitationInputs): Promise<OrgInvitationState> {
+  assertNoProjectRolesV1(inputs);
+  const member = await findOrgMemberV1(client, inputs.orgId, inputs.username);
+  if (member) {
+    if (!inputs.adopt) throw alreadyMemberError(inputs, "ACTIVE");
+    return reconcileMemberV1(client, inputs, member, undefined);
+  }
+  const pending = (await listOrgInvitationsV1(client, inputs.orgId, inputs.username)).filter(
+    (i) => i.username.toLowerCase() === inputs.username.toLowerCase(),
+  );
+  const now = new Date();
+  for (const inv of pending) {
+    if (!expiryHasPassed(inv.expiresAt, now)) {
+      if (!inputs.adopt) throw alreadyMemberError(inputs, "PENDING");
+      return reconcileInvitationV1(client, inputs, inv);
+    }
+    // A dead invitation is replaced, as the v2 API does.
+    await deleteOrgInvitationV1(client, inputs.orgId, inv.id).catch(ignoreNotFound);
+  }
+  const inv = await createOrgInvitationV1(client, inputs.orgId, invitationV1BodyFromInputs(inputs));
+  return stateFromInvitationV1(inv, inputs, new Date());
+}
+
+async function reconcileInvitationV1(client: RequestSender, inputs: OrgInvitationInputs, inv: OrgInvitationV1): Promise<OrgInvitationState> {
+  let current = inv;
+  if (!sameSet(inv.roles, inputs.roles) || !sameSet(inv.teamIds ?? [], inputs.teamIds)) {
+    current = await updateOrgInvitationV1(client, inputs.orgId, inv.id, { roles: [...inputs.roles], teamIds: [...inputs.teamIds] });
+  }
+  return stateFromInvitationV1(current, inputs, new Date());
+}
+
+/** An accepted member's org roles, through Ops Manager's `PATCH /users/{id}` (other orgs' and projects' roles kept). */
+async function reconcileMemberV1(
+  client: RequestSender,
+  inputs: OrgInvitationInputs,
+  member: OrgMemberV1,
+  invitationId: string | undefined,
+): Promise<OrgInvitationState> {
+  let current = member;
+  const orgRoles = (member.roles ?? []).filter((r) => r.orgId === inputs.orgId).map((r) => r.roleName);
+  if (!sameSet(orgRoles, inputs.roles)) {
+    const others = (member.roles ?? []).filter((r) => r.orgId !== inputs.orgId);
+    current = await updateUserRolesV1(client, member.id, [...others, ...inputs.roles.map((roleName) => ({ orgId: inputs.orgId, roleName }))]);
+  }
+  return stateFromMemberV1(inputs.orgId, current, inputs, invitationId);
+}
+
+async function readV1(
+  client: RequestSender,
+  orgId: string,
+  invitationId: string | undefined,
+  username: string | undefined,
+  local: Local,
+): Promise<OrgInvitationState | undefined> {
+  const inv = await findInvitationV1(client, orgId, invitationId);
+  if (inv) return stateFromInvitationV1(inv, local, new Date());
+  if (username) {
+    const member = await findOrgMemberV1(client, orgId, username);
+    if (member) return stateFromMemberV1(orgId, member, local, invitationId ?? member.id);
+    if (!invitationId) {
+      // `get` by username of someone not yet a member: their invitation, if any.
+      const found = (await listOrgInvitationsV1(client, orgId, username)).find((i) => i.username.toLowerCase() === username.toLowerCase());
+      if (found) return stateFromInvitationV1(found, local, new Date());
+    }
+    return undefined;
+  }
+  if (invitationId) {
+    // `get` by an id that is no (longer an) invitation: a member's user id.
+    const members = await listOrgMembersV1(client, orgId, { itemsPerPage: 500 });
+    const member = members.results.find((m) => m.id === invitationId);
+    if (member) return stateFromMemberV1(orgId, member, local, invitationId);
+  }
+  return undefined;
+}
+
+function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
+}
+
+// ---------------------------------------------------------------- provider
+
+function idOf(state: OrgInvitationState): string {
+  return formatId(state.orgId, state.invitationId ?? state.userId ?? state.username);
+}
+
+function localOf(props: Partial<OrgInvitationState>): Local {
+  return { reinvite: props.reinvite ?? "on-expiry", adopt: props.adopt ?? false, platform: props.platform };
+}
+
+export const provider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configure(req);
+  },
+
+  async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
+    const result = checkWith(OrgInvitationInputs, news);
+    if (result.failures?.length) return result;
+    const inputs = result.inputs as OrgInvitationInputs;
+    let family: ApiFamily | undefined;
+    try {
+      family = familyFor(inputs.platform);
+    } catch {
+      family = undefined; // settings problems are reported by the client, with their own message
+    }
+    if (family === "public-v1" && inputs.projectRoles.length > 0) {
+      return {
+        inputs: result.inputs,
+        failures: [
+          {
+            property: "projectRoles",
+            reason:
+              "Cloud Manager and Ops Manager organization invitations cannot carry project roles: remove projectRoles " +
+              "(give project roles with a CloudUser once the invitation is accepted), or use platform \"atlas\"",
+          },
+        ],
+      };
+    }
+    return result;
+  },
+
+  async diff(_id: string, olds: Partial<OrgInvitationState>, news: OrgInvitationInputs): Promise<pulumi.dynamic.DiffResult> {
+    let family: ApiFamily;
+    try {
+      family = familyFor(news.platform);
+    } catch {
+      family = typeof olds.invitationId === "string" ? "public-v1" : "atlas";
+    }
+    return planDiff(olds, news, family, new Date());
+  },
+
+  async create(inputs: OrgInvitationInputs): Promise<pulumi.dynamic.CreateResult> {
+    const client = getClient({ platform: inputs.platform });
+    let state: OrgInvitationState;
+    try {
+      if (familyFor(inputs.platform) === "public-v1") {
+        state = await inviteV1(client, inputs);
+      } else {
+        state = stateFromOrgUser(inputs.orgId, await inviteAtlas(client, inputs), inputs);
+      }
+    } catch (err) {
+      throw err instanceof AtlasApiError || err instanceof AtlasNetworkError ? describe("inviting", inputs.username, inputs.orgId, err) : err;
+    }
+    return { id: idOf(state), outs: state };
+  },
+
+  async read(id: string, props: Partial<OrgInvitationState>): Promise<pulumi.dynamic.ReadResult> {
+    const parsed = parseId(id);
+    const orgId = props.orgId ?? parsed?.orgId;
+    if (!orgId) {
+      throw new Error(`reading org invitation "${id}": the id must be {orgId}/{userId} or {orgId}/{username}, e.g. 5f1b2c3d4e5f6a7b8c9d0e1f/ada@example.com`);
+    }
+    const username = props.username ?? parsed?.username;
+    const local = localOf(props);
+    const client = getClient({ platform: local.platform });
+    let state: OrgInvitationState | undefined;
+    try {
+      if (familyFor(local.platform) === "public-v1") {
+        state = await readV1(client, orgId, props.invitationId ?? parsed?.objectId, username, local);
+      } else {
+        const user = await findAtlas(client, orgId, props.userId ?? parsed?.objectId, username);
+        state = user && stateFromOrgUser(orgId, user, local);
+      }
+    } catch (err) {
+      if (isNotFound(err)) return {};
+      throw describe("reading", username, orgId, err);
+    }
+    if (!state) return {};
+    return { id: idOf(state), props: state, inputs: inputsOfState(state) };
+  },
+
+  async update(_id: string, olds: OrgInvitationState, news: OrgInvitationInputs): Promise<pulumi.dynamic.UpdateResult> {
+    const client = getClient({ platform: news.platform });
+    try {
+      if (familyFor(news.platform) === "public-v1") return { outs: await updateV1(client, olds, news) };
+      const current = await findAtlas(client, news.orgId, olds.userId, olds.username);
+      if (!current) throw goneError(news);
+      const user = wantsReinvite(current.orgMembershipStatus, news.reinvite)
+        ? await inviteAtlas(client, news) // the API replaces an expired or rejected invitation
+        : await reconcileAtlas(client, news, current);
+      return { outs: stateFromOrgUser(news.orgId, user, news) };
+    } catch (err) {
+      throw err instanceof AtlasApiError || err instanceof AtlasNetworkError ? describe("updating", news.username, news.orgId, err) : err;
+    }
+  },
+
+  async delete(id: string, props: OrgInvitationState): Promise<void> {
+    const orgId = props.orgId ?? parseId(id)?.orgId;
+    const client = getClient({ platform: props.platform });
+    try {
+      if (typeof props.invitationId === "string") {
+        // Cloud/Ops Manager: cancel the invitation if it is still there, and remove the member if it was accepted.
+        await deleteOrgInvitationV1(client, orgId, props.invitationId).catch(ignoreNotFound);
+        const member = await findOrgMemberV1(client, orgId, props.username);
+        if (member) await removeOrgMemberV1(client, orgId, member.id).catch(ignoreNotFound);
+        return;
+      }
+      const userId = props.userId ?? parseId(id)?.objectId;
+      if (userId) await removeOrgUser(client, orgId, userId).catch(ignoreNotFound);
+    } catch (err) {
+      throw describe("removing", props.username, orgId, err);
+    }
+  },
+};
+
+async function updateV1(client: RequestSender, olds: OrgInvitationState, news: OrgInvitationInputs): Promise<OrgInvitationState> {
+  assertNoProjectRolesV1(news);
+  const inv = await findInvitationV1(client, news.orgId, olds.invitationId);
+  if (inv) {
+    const state = stateFromInvitationV1(inv, news, new Date());
+    if (!wantsReinvite(state.status, news.reinvite)) return reconcileInvitationV1(client, news, inv);
+    return inviteV1(client, news); // replaces the expired invitation
+  }
+  const member = await findOrgMemberV1(client, news.orgId, news.username);
+  if (!member) throw goneError(news);
+  return reconcileMemberV1(client, news, member, olds.invitationId);
+}
+
+function goneError(inputs: OrgInvitationInputs): Error {
+  return new Error(
+    `updating ${inputs.username} in organization ${inputs.orgId}: the invitation or membership no longer exists ` +
+      `(removed outside Pulumi). Run \`pulumi refresh\`, then \`pulumi up\` to invite the person again.`,
+  );
+}

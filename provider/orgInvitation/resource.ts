@@ -1,0 +1,112 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../common/shim";
+
+// One shim object for every OrgInvitation: the SDK caches serialization per provider object.
+const orgInvitationProvider = providerShim("pulumi-atlas-users/internal/orgInvitation/provider");
+
+/** Organization roles an invitation can give. */
+export type OrgRoleName =
+  | "ORG_OWNER"
+  | "ORG_GROUP_CREATOR"
+  | "ORG_BILLING_ADMIN"
+  | "ORG_BILLING_READ_ONLY"
+  | "ORG_STREAM_PROCESSING_ADMIN"
+  | "ORG_READ_ONLY"
+  | "ORG_MEMBER";
+
+/** Project roles given with the invitation (Atlas only). */
+export interface OrgInvitationProjectRoles {
+  /** The project's 24-hex id; it must belong to the organization. */
+  projectId: pulumi.Input<string>;
+  /** Project roles such as `GROUP_READ_ONLY` or `GROUP_OWNER` (at least one). */
+  roles: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Arguments of an {@link OrgInvitation}. */
+export interface OrgInvitationArgs {
+  /** The organization's 24-hex id. Changing it replaces the resource (a new invitation). */
+  orgId: pulumi.Input<string>;
+  /** The person's email address (their MongoDB Cloud username). Changing it replaces the resource. */
+  username: pulumi.Input<string>;
+  /** Organization roles (at least one). Updated in place, pending or accepted. */
+  roles: pulumi.Input<pulumi.Input<OrgRoleName>[]>;
+  /** Project roles, sent as `groupRoleAssignments` (Atlas only). Updated in place. */
+  projectRoles?: pulumi.Input<pulumi.Input<OrgInvitationProjectRoles>[]>;
+  /** Teams (24-hex ids) the person joins. Updated in place. */
+  teamIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * When to send a new invitation: `"on-expiry"` (default) when the invitation
+   * expired unaccepted; `"on-expiry-or-rejection"` also when it was declined;
+   * `"never"` leaves it (the `status` output tells the truth).
+   */
+  reinvite?: pulumi.Input<"on-expiry" | "on-expiry-or-rejection" | "never">;
+  /**
+   * When the person is already a member or already invited (HTTP 409), take
+   * that membership over and bring its roles and teams to the declared ones,
+   * instead of failing. Destroying the resource then removes the member.
+   */
+  adopt?: pulumi.Input<boolean>;
+  /** Overrides the stack setting `atlasUsers:platform` for this resource. */
+  platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
+}
+
+/**
+ * A person's membership of a MongoDB Cloud organization, from invitation
+ * through acceptance: accepting is not a change, role edits apply in place
+ * whether pending or active, and an expired (or, if asked, rejected)
+ * invitation is sent again. Id: `{orgId}/{userId}` (Cloud/Ops Manager:
+ * `{orgId}/{invitationId}`); {@link OrgInvitation.get} also takes `{orgId}/{username}`.
+ */
+export class OrgInvitation extends pulumi.dynamic.Resource {
+  public readonly orgId!: pulumi.Output<string>;
+  public readonly username!: pulumi.Output<string>;
+  public readonly roles!: pulumi.Output<OrgRoleName[]>;
+  public readonly projectRoles!: pulumi.Output<{ projectId: string; roles: string[] }[]>;
+  public readonly teamIds!: pulumi.Output<string[]>;
+  public readonly reinvite!: pulumi.Output<"on-expiry" | "on-expiry-or-rejection" | "never">;
+  public readonly adopt!: pulumi.Output<boolean>;
+  /** The org user's id (Cloud/Ops Manager: the invitation's id, which the member keeps). */
+  public readonly userId!: pulumi.Output<string | undefined>;
+  /** Cloud/Ops Manager only: the v1.0 invitation id. */
+  public readonly invitationId!: pulumi.Output<string | undefined>;
+  /** `PENDING`, `ACTIVE`, `INVITATION_EXPIRED` or `INVITATION_REJECTED`, as of the last create, update or refresh. */
+  public readonly status!: pulumi.Output<"PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED">;
+  public readonly invitationCreatedAt!: pulumi.Output<string | undefined>;
+  /** When the pending invitation expires (30 days after it was sent). */
+  public readonly invitationExpiresAt!: pulumi.Output<string | undefined>;
+  public readonly inviterUsername!: pulumi.Output<string | undefined>;
+  /** Set once the invitation is accepted. */
+  public readonly firstName!: pulumi.Output<string | undefined>;
+  public readonly lastName!: pulumi.Output<string | undefined>;
+  public readonly createdAt!: pulumi.Output<string | undefined>;
+  public readonly lastAuth!: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: OrgInvitationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      orgInvitationProvider,
+      name,
+      {
+        ...args,
+        userId: undefined,
+        invitationId: undefined,
+        status: undefined,
+        invitationCreatedAt: undefined,
+        invitationExpiresAt: undefined,
+        inviterUsername: undefined,
+        firstName: undefined,
+        lastName: undefined,
+        createdAt: undefined,
+        lastAuth: undefined,
+      },
+      opts,
+    );
+  }
+
+  /**
+   * Looks up an existing membership: `id` is `{orgId}/{userId}` or
+   * `{orgId}/{username}`. Read-only unless the program also declares it.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): OrgInvitation {
+    return new OrgInvitation(name, {} as OrgInvitationArgs, { ...opts, id });
+  }
+}
