@@ -200,6 +200,28 @@ export function forbiddenChanges(
   return messages;
 }
 
+/**
+ * Role changes the platform's API cannot make: Cloud Manager has no endpoint
+ * that changes another user's project roles (org roles go through invitations).
+ */
+export function forbiddenRoleChanges(
+  platform: CloudUserPlatform,
+  username: string,
+  olds: readonly CloudUserRole[],
+  news: readonly CloudUserRole[],
+): string[] {
+  if (platform !== "cloud-manager") return [];
+  const { add, remove } = roleChanges(olds, news);
+  const projectRoles = [...add, ...remove].filter((r) => r.projectId !== undefined);
+  if (projectRoles.length === 0) return [];
+  const list = projectRoles.map((r) => `${r.roleName} in project ${r.projectId}`).join(", ");
+  return [
+    `cannot change the project roles of cloud user ${username} on cloud-manager (${list}): Cloud Manager's API cannot ` +
+      `change another user's project roles. Put the previous roles back and change them in the Cloud Manager UI, or add ` +
+      `"roles" to this resource's ignoreChanges.`,
+  ];
+}
+
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -8,7 +8,8 @@
  * - atlas-v1: `enums.atlas_v1_user_roles` (mongodb/docs atlas-user-create.rst).
  * - cloud-manager: the role table of the Cloud Manager "Create One User" page
  *   (`/api/public/v1.0/users`).
- * - ops-manager: `enums.cm_om_v1_user_roles` (mongodb/docs users.txt), where the
+ * - ops-manager: `enums.cm_om_v1_user_roles` (mongodb/docs users.txt) plus the project
+ *   data-access roles of the Create One User page, where the
  *   GLOBAL_* roles exist only on Ops Manager and carry no org or project id.
  */
 
@@ -87,6 +88,9 @@ export const ROLES_BY_PLATFORM: Readonly<Record<CloudUserPlatform, PlatformRoles
       "GROUP_OWNER",
       "GROUP_READ_ONLY",
       "GROUP_USER_ADMIN",
+      "GROUP_DATA_ACCESS_ADMIN",
+      "GROUP_DATA_ACCESS_READ_ONLY",
+      "GROUP_DATA_ACCESS_READ_WRITE",
     ],
     global: [
       "GLOBAL_AUTOMATION_ADMIN",

@@ -77,6 +77,15 @@ export function cloudUserArgsSchema(platform: CloudUserPlatform) {
             "so the resource removes it from the orgs and projects it was given",
         });
       }
+      if (platform === "cloud-manager" && roles.some((r) => r.projectId) && !roles.some((r) => r.orgId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["roles"],
+          message:
+            "on cloud-manager, also give an org role (e.g. ORG_MEMBER) in the org of each project: Cloud Manager's API " +
+            "removes a user from an org, not from a project, so delete needs the org",
+        });
+      }
       roles.forEach((role, i) => {
         for (const issue of roleIssues(platform, role)) {
           ctx.addIssue({ code: "custom", path: ["roles", i, ...issue.path], message: issue.message });

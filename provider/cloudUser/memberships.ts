@@ -1,0 +1,190 @@
+/**
+ * Role changes on Atlas, where an account's roles are memberships: org roles
+ * through `/orgs/{orgId}/users/{userId}`, project roles through
+ * `/groups/{groupId}/users/{userId}`. Adds run before removes, because a member
+ * must always keep at least one role.
+ */
+import { isNotFound } from "../client/errors";
+import {
+  addOrgUserRole,
+  createOrgInvitationV1,
+  createOrgUser,
+  deleteOrgInvitationV1,
+  getOrgInvitationV1,
+  getOrgUser,
+  removeOrgUser,
+  removeOrgMemberV1,
+  removeOrgUserRole,
+  updateOrgInvitationV1,
+  type OrgInvitationV1,
+  type OrgUserResponse,
+  type RequestSender,
+} from "../client/operations/orgUsers";
+import {
+  addProjectUser,
+  addProjectUserRole,
+  getProjectUser,
+  removeProjectUser,
+  removeProjectUserRole,
+  type ProjectUserResponse,
+} from "../client/operations/projectUsers";
+import type { CloudUserRole } from "./schema";
+
+/** Roles grouped by the org or project they apply to. */
+export function groupRoles(roles: readonly CloudUserRole[]): { orgs: Map<string, string[]>; projects: Map<string, string[]> } {
+  const orgs = new Map<string, string[]>();
+  const projects = new Map<string, string[]>();
+  for (const role of roles) {
+    const [map, id] = role.orgId !== undefined ? [orgs, role.orgId] : role.projectId !== undefined ? [projects, role.projectId] : [];
+    if (!map || id === undefined) continue;
+    map.set(id, [...(map.get(id) ?? []), role.roleName]);
+  }
+  return { orgs, projects };
+}
+
+/** The org member the user is, or undefined when they are not (or no longer) in the org. */
+async function findOrgMembership(client: RequestSender, orgId: string, userId: string): Promise<OrgUserResponse | undefined> {
+  try {
+    return await getOrgUser(client, orgId, userId);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function findProjectMembership(client: RequestSender, projectId: string, userId: string): Promise<ProjectUserResponse | undefined> {
+  try {
+    return await getProjectUser(client, projectId, userId);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+/**
+ * Grants `add` (inviting the user where they are not yet a member), then
+ * withdraws `remove`, leaving the user with `target` where we manage roles.
+ */
+export async function applyAtlasRoleChanges(
+  client: RequestSender,
+  user: { id: string; username: string },
+  change: { add: readonly CloudUserRole[]; remove: readonly CloudUserRole[]; target: readonly CloudUserRole[] },
+): Promise<void> {
+  const add = groupRoles(change.add);
+  const remove = groupRoles(change.remove);
+  const target = groupRoles(change.target);
+
+  for (const [orgId, roles] of add.orgs) {
+    const member = await findOrgMembership(client, orgId, user.id);
+    if (!member) {
+      await createOrgUser(client, orgId, { username: user.username, roles: { orgRoles: roles } });
+      continue;
+    }
+    const held = new Set(member.roles.orgRoles ?? []);
+    for (const role of roles) if (!held.has(role)) await addOrgUserRole(client, orgId, user.id, role);
+  }
+  for (const [projectId, roles] of add.projects) {
+    const member = await findProjectMembership(client, projectId, user.id);
+    if (!member) {
+      await addProjectUser(client, projectId, { username: user.username, roles });
+      continue;
+    }
+    const held = new Set(member.roles);
+    for (const role of roles) if (!held.has(role)) await addProjectUserRole(client, projectId, user.id, role);
+  }
+
+  for (const [projectId, roles] of remove.projects) {
+    if (!target.projects.has(projectId)) {
+      await ignoreNotFound(removeProjectUser(client, projectId, user.id));
+    } else {
+      for (const role of roles) await ignoreNotFound(removeProjectUserRole(client, projectId, user.id, role));
+    }
+  }
+  for (const [orgId, roles] of remove.orgs) {
+    if (target.orgs.has(orgId)) {
+      for (const role of roles) await ignoreNotFound(removeOrgUserRole(client, orgId, user.id, role));
+      continue;
+    }
+    const member = await findOrgMembership(client, orgId, user.id);
+    if (!member) continue;
+    const keepsProjects = (member.roles.groupRoleAssignments ?? []).some((a) => target.projects.has(a.groupId));
+    if (!keepsProjects) {
+      await ignoreNotFound(removeOrgUser(client, orgId, user.id));
+      continue;
+    }
+    // A project member is always an org member: keep the least role, ORG_MEMBER.
+    if (!(member.roles.orgRoles ?? []).includes("ORG_MEMBER")) await addOrgUserRole(client, orgId, user.id, "ORG_MEMBER");
+    for (const role of roles) {
+      if (role !== "ORG_MEMBER") await ignoreNotFound(removeOrgUserRole(client, orgId, user.id, role));
+    }
+  }
+}
+
+/** Removes the user from every project, then every org, that `roles` names (not found counts as done). */
+export async function removeAtlasMemberships(client: RequestSender, userId: string, roles: readonly CloudUserRole[]): Promise<void> {
+  const { orgs, projects } = groupRoles(roles);
+  for (const projectId of projects.keys()) await ignoreNotFound(removeProjectUser(client, projectId, userId));
+  for (const orgId of orgs.keys()) await ignoreNotFound(removeOrgUser(client, orgId, userId));
+}
+
+// ---- Cloud Manager: org invitations and org members (`/api/public/v1.0`) ----
+
+async function findOrgInvitation(client: RequestSender, orgId: string, userId: string): Promise<OrgInvitationV1 | undefined> {
+  try {
+    return await getOrgInvitationV1(client, orgId, userId);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Org-role changes on Cloud Manager, whose public API has no endpoint to change
+ * an accepted member's roles: a pending invitation is edited, a new org gets an
+ * invitation, an org left with no declared role loses the user. Changing the
+ * roles of a member who has accepted fails with what to do instead.
+ * (Project-role changes are refused earlier, at preview.)
+ */
+export async function applyCloudManagerRoleChanges(
+  client: RequestSender,
+  user: { id: string; username: string; activeRoles: readonly CloudUserRole[] },
+  change: { add: readonly CloudUserRole[]; remove: readonly CloudUserRole[]; target: readonly CloudUserRole[] },
+): Promise<void> {
+  const touched = new Set([...groupRoles(change.add).orgs.keys(), ...groupRoles(change.remove).orgs.keys()]);
+  const target = groupRoles(change.target).orgs;
+  const active = groupRoles(user.activeRoles).orgs;
+  for (const orgId of touched) {
+    const roles = target.get(orgId) ?? [];
+    const invitation = await findOrgInvitation(client, orgId, user.id);
+    if (roles.length === 0) {
+      if (invitation) await ignoreNotFound(deleteOrgInvitationV1(client, orgId, invitation.id));
+      else await ignoreNotFound(removeOrgMemberV1(client, orgId, user.id));
+    } else if (invitation) {
+      await updateOrgInvitationV1(client, orgId, invitation.id, { roles });
+    } else if (!active.has(orgId)) {
+      await createOrgInvitationV1(client, orgId, { username: user.username, roles });
+    } else {
+      throw new Error(
+        `${user.username} has accepted the invitation to organization ${orgId}, and Cloud Manager's API cannot change ` +
+          `an accepted member's roles: change them in the Cloud Manager UI (then update the program), or add "roles" to ignoreChanges`,
+      );
+    }
+  }
+}
+
+/** Removes the user from every org `roles` names: the pending invitation, or the membership. */
+export async function removeCloudManagerMemberships(client: RequestSender, userId: string, roles: readonly CloudUserRole[]): Promise<void> {
+  for (const orgId of groupRoles(roles).orgs.keys()) {
+    const invitation = await findOrgInvitation(client, orgId, userId);
+    if (invitation) await ignoreNotFound(deleteOrgInvitationV1(client, orgId, invitation.id));
+    await ignoreNotFound(removeOrgMemberV1(client, orgId, userId));
+  }
+}

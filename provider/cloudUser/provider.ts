@@ -1,0 +1,248 @@
+/**
+ * CloudUser lifecycle: a MongoDB Cloud account on Atlas (v2 or v1.0), Cloud
+ * Manager or Ops Manager. Loaded by the provider shim (`resource.ts`) inside
+ * the dynamic-provider host; nothing here is serialized into state.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { AtlasNetworkError, isConflict, isNotFound } from "../client/errors";
+import {
+  createCloudUser,
+  deleteOpsManagerUser,
+  getCloudUser,
+  getCloudUserByName,
+  updateOpsManagerUser,
+  type CloudUserResponse,
+} from "../client/operations/cloudUsers";
+import { checkWith } from "../common/check";
+import { configure as configureRuntime, getClient, getSettings } from "../common/runtime";
+import { sameSet } from "../common/sets";
+import { applyAtlasRoleChanges, applyCloudManagerRoleChanges, removeAtlasMemberships, removeCloudManagerMemberships } from "./memberships";
+import {
+  changedProfileFields,
+  fromApiRole,
+  forbiddenChanges,
+  forbiddenRoleChanges,
+  roleChanges,
+  sameAccountStore,
+  toCreateBody,
+  toOpsManagerUpdateBody,
+  toOutputs,
+  toRefreshedInputs,
+  usersApiFor,
+  type CloudUserOutputs,
+} from "./model";
+import { CLOUD_USER_PLATFORMS, type CloudUserPlatform } from "./roles";
+import { cloudUserArgsSchema, type CloudUserInputs, type CloudUserRole } from "./schema";
+
+/** The platform a resource lives on: its own `platform` input, else the stack's `atlasUsers:platform`. */
+function resolvePlatform(declared: unknown): CloudUserPlatform {
+  if (typeof declared === "string" && (CLOUD_USER_PLATFORMS as readonly string[]).includes(declared)) {
+    return declared as CloudUserPlatform;
+  }
+  return getSettings().platform;
+}
+
+/** The platform recorded in state (resources created before it was recorded: the configured one). */
+function statePlatform(olds: Partial<CloudUserOutputs>): CloudUserPlatform {
+  return resolvePlatform(olds.platform);
+}
+
+function clientFor(platform: CloudUserPlatform) {
+  return getClient({ platform });
+}
+
+/** An error naming the object and the step, with the API's explanation underneath. */
+function failure(action: string, err: unknown): Error {
+  const detail = err instanceof Error ? err.message : String(err);
+  return new Error(`${action}: ${detail}`);
+}
+
+function describe(username: string, platform: CloudUserPlatform): string {
+  return `cloud user ${username} on ${platform}`;
+}
+
+async function readOrUndefined(call: Promise<CloudUserResponse>): Promise<CloudUserResponse | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Does an existing account look like the one our lost create request made? */
+function matchesRequest(user: CloudUserResponse, inputs: CloudUserInputs): boolean {
+  const same = (a: string | undefined, b: string | undefined) => b === undefined || a === b;
+  return (
+    user.username.toLowerCase() === inputs.username.toLowerCase() &&
+    same(user.firstName, inputs.firstName) &&
+    same(user.lastName, inputs.lastName) &&
+    same(user.country, inputs.country) &&
+    same(user.mobileNumber, inputs.mobileNumber)
+  );
+}
+
+/** Brings roles of an existing account to the declaration; Ops Manager also takes the profile fields. */
+async function bringToDeclaredState(
+  platform: CloudUserPlatform,
+  user: CloudUserResponse,
+  inputs: CloudUserInputs,
+  previouslyDeclared: readonly CloudUserRole[],
+): Promise<CloudUserResponse> {
+  const client = clientFor(platform);
+  const api = usersApiFor(platform);
+  const target = inputs.roles ?? [];
+  if (platform === "ops-manager") {
+    return updateOpsManagerUser(client, user.id, toOpsManagerUpdateBody(inputs));
+  }
+  const { add, remove } = roleChanges(previouslyDeclared, target);
+  if (platform === "cloud-manager") {
+    const activeRoles = (user.roles ?? []).map(fromApiRole);
+    await applyCloudManagerRoleChanges(client, { id: user.id, username: user.username, activeRoles }, { add, remove, target });
+    return getCloudUser(client, api, user.id);
+  }
+  await applyAtlasRoleChanges(client, user, { add, remove, target });
+  return getCloudUser(client, api, user.id);
+}
+
+export const provider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    configureRuntime(req);
+  },
+
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+    let platform: CloudUserPlatform;
+    try {
+      platform = resolvePlatform(news?.platform);
+    } catch (err) {
+      // No platform without settings: report the configuration problem itself, before any request.
+      return { inputs: news, failures: [{ property: "", reason: err instanceof Error ? err.message : String(err) }] };
+    }
+    return checkWith(cloudUserArgsSchema(platform), news);
+  },
+
+  async diff(_id: string, olds: Partial<CloudUserOutputs>, news: CloudUserInputs): Promise<pulumi.dynamic.DiffResult> {
+    const oldPlatform = statePlatform(olds);
+    const newPlatform = resolvePlatform(news.platform);
+    const replaces: string[] = [];
+    if (olds.username !== undefined && olds.username !== news.username) replaces.push("username");
+    if (!sameAccountStore(oldPlatform, newPlatform)) replaces.push("platform");
+
+    const changes = new Set<string>(replaces);
+    if (replaces.length === 0) {
+      const forbidden = [
+        ...forbiddenChanges(oldPlatform, news.username, olds, news),
+        ...forbiddenRoleChanges(oldPlatform, news.username, olds.roles ?? [], news.roles ?? []),
+      ];
+      if (forbidden.length > 0) throw new Error(forbidden.join("\n"));
+      for (const field of changedProfileFields(olds, news)) changes.add(field);
+    }
+    if (!sameSet(olds.roles ?? [], news.roles ?? [])) changes.add("roles");
+    if ((olds.adopt ?? false) !== (news.adopt ?? false)) changes.add("adopt");
+    if (oldPlatform !== newPlatform) changes.add("platform");
+    return { changes: changes.size > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(inputs: CloudUserInputs): Promise<pulumi.dynamic.CreateResult> {
+    const platform = resolvePlatform(inputs.platform);
+    const what = describe(inputs.username, platform);
+    const client = clientFor(platform);
+    const api = usersApiFor(platform);
+    const body = toCreateBody(inputs);
+    let user: CloudUserResponse;
+    try {
+      user = await createCloudUser(client, api, body);
+    } catch (err) {
+      user = await recoverCreate(err);
+    }
+    return { id: user.id, outs: toOutputs(user, inputs, platform) };
+
+    async function recoverCreate(err: unknown): Promise<CloudUserResponse> {
+      if (isConflict(err)) return adoptExisting(err);
+      if (!(err instanceof AtlasNetworkError && err.mayHaveBeenApplied)) throw failure(`creating ${what}`, err);
+      // The answer was lost: the account may exist. Ours if it matches what we sent; else retry once.
+      const existing = await readOrUndefined(getCloudUserByName(client, api, inputs.username)).catch((readErr) => {
+        throw failure(`creating ${what} (checking whether the lost request was applied)`, readErr);
+      });
+      if (existing && matchesRequest(existing, inputs)) return existing;
+      if (existing) return adoptExisting(err);
+      try {
+        return await createCloudUser(client, api, body);
+      } catch (retryErr) {
+        if (isConflict(retryErr)) return adoptExisting(retryErr);
+        throw failure(`creating ${what}`, retryErr);
+      }
+    }
+
+    async function adoptExisting(err: unknown): Promise<CloudUserResponse> {
+      if (!inputs.adopt) {
+        throw failure(
+          `creating ${what}`,
+          new Error(
+            `an account with username ${inputs.username} already exists (${err instanceof Error ? err.message : String(err)}). ` +
+              "Set adopt: true on this resource to manage the existing account, or choose another username.",
+          ),
+        );
+      }
+      try {
+        const existing = await getCloudUserByName(client, api, inputs.username);
+        // Adopting grants the declared roles the account lacks; roles it holds beyond them are left alone.
+        const held = (existing.roles ?? []).map(fromApiRole);
+        const heldAndDeclared = (inputs.roles ?? []).filter((d) => held.some((h) => sameRole(h, d)));
+        return await bringToDeclaredState(platform, existing, inputs, heldAndDeclared);
+      } catch (adoptErr) {
+        throw failure(`adopting existing ${what}`, adoptErr);
+      }
+    }
+  },
+
+  async read(id: string, props: Partial<CloudUserOutputs>): Promise<pulumi.dynamic.ReadResult> {
+    const platform = statePlatform(props);
+    const username = props.username ?? id;
+    let user: CloudUserResponse | undefined;
+    try {
+      user = await readOrUndefined(getCloudUser(clientFor(platform), usersApiFor(platform), id));
+    } catch (err) {
+      throw failure(`reading ${describe(username, platform)}`, err);
+    }
+    if (!user) return {};
+    const outs = toOutputs(user, props, platform);
+    return { id: user.id, props: outs, inputs: toRefreshedInputs(outs, props as Partial<CloudUserInputs>) };
+  },
+
+  async update(id: string, olds: Partial<CloudUserOutputs>, news: CloudUserInputs): Promise<pulumi.dynamic.UpdateResult> {
+    const platform = resolvePlatform(news.platform);
+    const what = describe(news.username, platform);
+    const client = clientFor(platform);
+    try {
+      const current = await getCloudUser(client, usersApiFor(platform), id);
+      const user = await bringToDeclaredState(platform, current, news, olds.roles ?? []);
+      return { outs: toOutputs(user, news, platform) };
+    } catch (err) {
+      throw failure(`updating ${what}`, err);
+    }
+  },
+
+  async delete(id: string, props: Partial<CloudUserOutputs>): Promise<void> {
+    const platform = statePlatform(props);
+    const what = describe(props.username ?? id, platform);
+    const client = clientFor(platform);
+    try {
+      if (platform === "ops-manager") {
+        await deleteOpsManagerUser(client, id);
+      } else if (platform === "cloud-manager") {
+        await removeCloudManagerMemberships(client, id, props.roles ?? []);
+      } else {
+        // Atlas cannot delete an account: take away what this resource gave it.
+        await removeAtlasMemberships(client, id, props.roles ?? []);
+      }
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw failure(`deleting ${what}`, err);
+    }
+  },
+};
+
+function sameRole(a: CloudUserRole, b: CloudUserRole): boolean {
+  return a.roleName === b.roleName && a.orgId === b.orgId && a.projectId === b.projectId;
+}
