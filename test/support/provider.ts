@@ -1,0 +1,45 @@
+/**
+ * Points a resource provider (its exported `provider` object) at a test
+ * emulator the way the engine would: through `configure()` with a stack
+ * config, never through module imports of the emulator.
+ */
+import { CONFIG_KEYS, type Platform } from "../../provider/config";
+import { resetRuntimeForTests } from "../../provider/common/runtime";
+import type { EmulatorHandle } from "./emulator";
+
+export interface ConfigureOptions {
+  /** The stack setting `atlasUsers:platform`; unset means Atlas. */
+  platform?: Platform;
+  /** Service account (OAuth) instead of the API key (digest). */
+  useServiceAccount?: boolean;
+  /** Extra stack config entries (`atlasUsers:maxRetries`, ...). */
+  extra?: Record<string, string>;
+}
+
+/** The stack config a program would have for this emulator. */
+export function emulatorStackConfig(emu: EmulatorHandle, opts: ConfigureOptions = {}): Record<string, string> {
+  const config: Record<string, string> = {
+    [CONFIG_KEYS.baseUrl]: emu.baseUrl,
+    [CONFIG_KEYS.allowInsecureHttp]: "true",
+    ...(opts.useServiceAccount
+      ? { [CONFIG_KEYS.clientId]: emu.clientId, [CONFIG_KEYS.clientSecret]: emu.clientSecret }
+      : { [CONFIG_KEYS.publicKey]: emu.publicKey, [CONFIG_KEYS.privateKey]: emu.privateKey }),
+    ...opts.extra,
+  };
+  if (opts.platform) config[CONFIG_KEYS.platform] = opts.platform;
+  return config;
+}
+
+/**
+ * Resets the provider runtime (clients, warnings) and configures it for the
+ * emulator. Call in `beforeAll`/`beforeEach`; `resetRuntimeForTests()` in `afterAll`.
+ */
+export async function configureForEmulator(
+  provider: { configure(req: { config: { get(key: string): string | undefined } }): Promise<void> | void },
+  emu: EmulatorHandle,
+  opts: ConfigureOptions = {},
+): Promise<void> {
+  await resetRuntimeForTests();
+  const config = emulatorStackConfig(emu, opts);
+  await provider.configure({ config: { get: (key: string) => config[key] } });
+}
