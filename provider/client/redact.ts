@@ -16,7 +16,11 @@ const MIN_SECRET_LENGTH = 4;
 export class Redactor {
   private readonly secrets = new Set<string>();
 
-  constructor(secrets: Iterable<string | undefined> = []) {
+  /** `parent`: a redactor whose secrets (including ones it learns later) this one also hides. */
+  constructor(
+    secrets: Iterable<string | undefined> = [],
+    private readonly parent?: Redactor,
+  ) {
     for (const s of secrets) this.add(s);
   }
 
@@ -33,15 +37,17 @@ export class Redactor {
   withBody(body: unknown): Redactor {
     const found = secretValues(body);
     if (found.length === 0) return this;
-    const copy = new Redactor(this.secrets);
-    for (const s of found) copy.add(s);
-    return copy;
+    return new Redactor(found, this);
+  }
+
+  private all(): string[] {
+    return this.parent ? [...this.parent.all(), ...this.secrets] : [...this.secrets];
   }
 
   redact(text: string): string {
     let out = text;
     // Longest first, so a secret containing another is replaced whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+    for (const s of this.all().sort((a, b) => b.length - a.length)) {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
     }
     return redactAuthorization(out);
