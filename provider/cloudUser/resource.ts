@@ -101,7 +101,7 @@ export class CloudUser extends pulumi.dynamic.Resource {
       createdAt: undefined,
       lastAuth: undefined,
       platform: undefined,
-      ...((args ?? {}) as Record<string, unknown>),
+      ...((args ?? {}) as unknown as Record<string, unknown>),
     };
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
     const merged = pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] });
