@@ -49,6 +49,8 @@ export interface EmulatorContext {
   readonly store: Store;
   /** Emulator settings (Ops Manager `bypassInviteForExistingUsers`, ...). */
   readonly settings: EmulatorSettings;
+  /** `http://127.0.0.1:PORT`, for `links[].href` in responses. */
+  readonly baseUrl?: string;
 }
 
 export interface EmulatorSettings {
@@ -56,6 +58,19 @@ export interface EmulatorSettings {
   bypassInviteForExistingUsers: boolean;
   /** Which product `/api/public/v1.0` behaves as. */
   publicApiFlavor: "cloud-manager" | "ops-manager";
+}
+
+/**
+ * Housekeeping a route module runs as time passes (expire invitations, delete
+ * temporary database users). The core calls every sweep before each request
+ * and after every clock move, so state always matches the emulator clock.
+ */
+export type Sweep = (ctx: EmulatorContext) => void;
+
+/** What each route module exports; `routes/index.ts` collects them. */
+export interface RouteModule {
+  readonly routes: readonly Route[];
+  readonly sweep?: Sweep;
 }
 
 export interface Route {

@@ -1,0 +1,17 @@
+/**
+ * The route table: every route module's `routes`, and their `sweep`s (the
+ * housekeeping the core runs before each request and after clock moves).
+ * Add a module here when you add a file under `emulator/routes/`.
+ */
+import type { Route, RouteModule, Sweep } from "../types";
+import * as cloudUsers from "./cloudUsers";
+import * as databaseUsers from "./databaseUsers";
+import * as invitations from "./invitations";
+import * as orgUsers from "./orgUsers";
+import * as projectUsers from "./projectUsers";
+
+const modules: readonly RouteModule[] = [databaseUsers, orgUsers, projectUsers, cloudUsers, invitations];
+
+export const routes: readonly Route[] = modules.flatMap((m) => m.routes);
+
+export const sweeps: readonly Sweep[] = modules.flatMap((m) => (m.sweep ? [m.sweep] : []));
