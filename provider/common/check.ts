@@ -32,11 +32,15 @@ export function checkWith<S extends z.ZodType>(
   return { inputs: (news ?? {}) as Record<string, unknown>, failures };
 }
 
-/** `["roles", 1, "databaseName"]` → `roles[1].databaseName`. */
+/**
+ * `["roles", 1, "databaseName"]` → `roles[1].databaseName`; a key that is not
+ * a plain name is quoted the way Pulumi writes property paths: `tags["a.b"]`.
+ */
 export function propertyPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
+    else if (!/^[A-Za-z_$][\w$]*$/.test(String(part))) out += `[${JSON.stringify(String(part))}]`;
     else out += out === "" ? String(part) : `.${String(part)}`;
   }
   return out;
