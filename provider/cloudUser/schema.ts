@@ -48,8 +48,8 @@ export type CloudUserInputs = z.output<typeof baseArgs>;
 const REQUIRED_AT_CREATION: Readonly<Record<CloudUserPlatform, readonly (keyof CloudUserInputs)[]>> = {
   atlas: ["country", "firstName", "lastName"],
   "atlas-v1": ["country", "firstName", "lastName"],
-  "cloud-manager": [],
-  "ops-manager": [],
+  "cloud-manager": ["firstName", "lastName"],
+  "ops-manager": ["firstName", "lastName"],
 };
 
 /**
@@ -107,7 +107,7 @@ function roleIssues(platform: CloudUserPlatform, role: CloudUserRole): { path: s
       {
         path: ["roleName"],
         message:
-          `${role.roleName} is not a ${platform} role` +
+          `${role.roleName} is not a role on ${platform}` +
           (elsewhere.length > 0 ? ` (it exists on ${elsewhere.join(", ")})` : "") +
           `; use one of ${[...known.org, ...known.project, ...known.global].join(", ")}`,
       },
