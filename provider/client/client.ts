@@ -104,13 +104,16 @@ export class AtlasClient {
       headers["content-type"] = mediaType(req.version);
     }
     const ex: Exchange = { method: req.method, target, path: req.path, headers, ...(body !== undefined ? { body } : {}) };
-    const redactor = this.redactor.withBody(req.body);
+    const redactor = this.redactor.forRequest(req.body);
     const idempotent = IDEMPOTENT.has(req.method);
 
     return retrying<T>(this.options.retry, async (attempt): Promise<AttemptOutcome<T>> => {
       let outcome;
       try {
-        outcome = await this.auth.exchange(ex, (e) => this.transport.exchange(e));
+        outcome = await this.auth.exchange(ex, (e) => {
+          redactor.addAuthorization(e.headers.authorization);
+          return this.transport.exchange(e);
+        });
       } catch (err) {
         return this.failedExchange(err, idempotent, attempt, redactor);
       }
@@ -177,7 +180,8 @@ export class AtlasClient {
       },
       body: "grant_type=client_credentials",
     };
-    const redactor = this.redactor;
+    const redactor = this.redactor.forRequest(undefined);
+    redactor.addAuthorization(ex.headers.authorization);
     // Asking for a token changes nothing server-side, so it is retried like a GET.
     return retrying<IssuedToken>(this.options.retry, async (attempt) => {
       let response: RawResponse;

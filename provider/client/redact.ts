@@ -33,11 +33,18 @@ export class Redactor {
     }
   }
 
-  /** A copy that also knows the secret-looking string fields of `body`. */
-  withBody(body: unknown): Redactor {
-    const found = secretValues(body);
-    if (found.length === 0) return this;
-    return new Redactor(found, this);
+  /** A child for one request: also knows the secret-looking string fields of `body`. */
+  forRequest(body: unknown): Redactor {
+    return new Redactor(secretValues(body), this);
+  }
+
+  /** Learns an `Authorization` value the client sent, and its credential parts (which a server may echo escaped). */
+  addAuthorization(value: string | undefined): void {
+    if (!value) return;
+    this.add(value);
+    const credential = /^(?:Basic|Bearer)\s+(\S+)/i.exec(value)?.[1];
+    if (credential) this.add(credential);
+    for (const m of value.matchAll(/\b(?:response|cnonce)="([^"]+)"/gi)) this.add(m[1]);
   }
 
   private all(): string[] {
