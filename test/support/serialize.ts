@@ -1,0 +1,115 @@
+/**
+ * Layer 2: the provider as the engine stores it. `serializeBuiltProvider`
+ * runs the SDK's own closure serializer in a fresh node process over the
+ * built `dist/` shim, exactly as `pulumi.dynamic.Resource` does
+ * (`serializeFunction(() => provider, {allowSecrets: true})`);
+ * `runSerializedProvider` loads that text in another fresh process with
+ * require-from-string and `.handler()`, the way the dynamic-provider host
+ * does, and calls its methods.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createLinkedWorkDir, repoRoot } from "./workdir";
+
+export interface SerializedProvider {
+  /** The `__provider` text. */
+  text: string;
+  /** What the serializer reports: whether it captured a Pulumi secret. */
+  containsSecrets: boolean;
+}
+
+function runNode(script: string, cwd: string, stdin?: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ["-e", script],
+      { cwd, env: env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`node child failed: ${err.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+    if (stdin !== undefined) child.stdin!.end(stdin);
+  });
+}
+
+/**
+ * Serializes `providerShim(implModule)` from the built `dist/` with the SDK's
+ * serializer, in a fresh process (no jest transform involved).
+ */
+export async function serializeBuiltProvider(implModule: string): Promise<SerializedProvider> {
+  const script = `
+    const { providerShim } = require(${JSON.stringify(path.join(repoRoot, "dist", "provider", "common", "shim.js"))});
+    const sc = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+    const provider = providerShim(${JSON.stringify(implModule)});
+    sc.serializeFunction(() => provider, { allowSecrets: true }).then(
+      (sf) => process.stdout.write(JSON.stringify({ text: sf.text, containsSecrets: sf.containsSecrets })),
+      (err) => { console.error(err && err.stack || err); process.exit(1); },
+    );`;
+  return JSON.parse(await runNode(script, repoRoot));
+}
+
+/** Serializes any provider object in this process, with the same SDK call. */
+export async function serializeProvider(provider: object): Promise<SerializedProvider> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sc = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+  const sf = await sc.serializeFunction(() => provider, { allowSecrets: true });
+  return { text: sf.text, containsSecrets: sf.containsSecrets };
+}
+
+/** One method call on the loaded provider: `configure` receives `{config}` built from a raw config map. */
+export type ProviderCall =
+  | { method: "configure"; config: Record<string, string>; project?: string }
+  | { method: "check" | "diff" | "create" | "read" | "update" | "delete"; args: unknown[] };
+
+export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: string };
+
+/**
+ * Loads `text` in a fresh node process whose cwd resolves this package by
+ * name (as a program directory does) and makes `calls` in order on the same
+ * provider object. A failing call is reported, not thrown, and the next runs.
+ */
+export async function runSerializedProvider(
+  text: string,
+  calls: ProviderCall[],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<CallOutcome[]> {
+  const cwd = createLinkedWorkDir("atlas-serialized-");
+  const script = `
+    const requireFromString = require("require-from-string");
+    const { Config } = require("@pulumi/pulumi/cmd/dynamic-provider/config");
+    let input = "";
+    process.stdin.on("data", (d) => (input += d));
+    process.stdin.on("end", async () => {
+      const { text, calls } = JSON.parse(input);
+      const outcomes = [];
+      let provider;
+      try {
+        provider = requireFromString(text).handler();
+      } catch (err) {
+        process.stdout.write(JSON.stringify([{ ok: false, error: "load: " + (err && err.stack || err) }]));
+        return;
+      }
+      for (const call of calls) {
+        try {
+          const value = call.method === "configure"
+            ? await provider.configure({ config: new Config(call.config, call.project || "project") })
+            : await provider[call.method](...call.args);
+          outcomes.push({ ok: true, value: value === undefined ? null : value });
+        } catch (err) {
+          outcomes.push({ ok: false, error: String(err && err.message || err) });
+        }
+      }
+      process.stdout.write(JSON.stringify(outcomes));
+    });`;
+  try {
+    // require-from-string resolves from the repo's node_modules via the @pulumi link's real path.
+    const requireFromStringDir = path.dirname(require.resolve("require-from-string/package.json", { paths: [repoRoot] }));
+    const prelude = `module.paths.unshift(${JSON.stringify(path.dirname(requireFromStringDir))});`;
+    const out = await runNode(prelude + script, cwd, JSON.stringify({ text, calls }), opts.env);
+    return JSON.parse(out);
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+}

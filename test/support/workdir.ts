@@ -1,0 +1,29 @@
+/**
+ * A temp directory from which this package resolves by name, the way a
+ * Pulumi program directory that depends on it does: `node_modules` holds
+ * `pulumi-atlas-users` → this repo and `@pulumi` → this repo's
+ * `node_modules/@pulumi`. The dynamic-provider host (and a fresh node process
+ * loading a serialized provider) runs with such a directory as cwd, so that
+ * the shim's `require("pulumi-atlas-users/internal/...")` reaches `dist/`
+ * through the package's `exports` map.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** Adds the two `node_modules` links to `dir` (created if needed). */
+export function linkPackageInto(dir: string): void {
+  const nodeModules = path.join(dir, "node_modules");
+  fs.mkdirSync(nodeModules, { recursive: true });
+  fs.symlinkSync(path.join(repoRoot, "node_modules", "@pulumi"), path.join(nodeModules, "@pulumi"), "dir");
+  fs.symlinkSync(repoRoot, path.join(nodeModules, "pulumi-atlas-users"), "dir");
+}
+
+/** A fresh temp directory with the links; remove it with `fs.rmSync(dir, {recursive: true})`. */
+export function createLinkedWorkDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  linkPackageInto(dir);
+  return dir;
+}
