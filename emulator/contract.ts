@@ -161,7 +161,8 @@ export class AtlasContract {
       } else if (p.in === "query") {
         const raw = query.get(p.name);
         if (raw === null) continue;
-        const value = coerce(raw, p.type);
+        // An array parameter is sent repeated (`?s=A&s=B`): validate every value.
+        const value = p.type === "array" ? query.getAll(p.name) : coerce(raw, p.type);
         if (!p.validate(value)) {
           throw new EmulatorError(400, "INVALID_QUERY_PARAMETER", `Invalid query parameter ${p.name} specified.`, [p.name], {
             fields: [{ field: p.name, description: describeErrors(p.validate.errors) }],
@@ -201,7 +202,11 @@ export class AtlasContract {
     const item = this.spec.paths[r.path];
     const op = item?.[r.method.toLowerCase()];
     if (!op) return [`${r.method} ${r.path} is not in the spec`];
-    const declared = op.responses[String(r.status)];
+    let declared = op.responses[String(r.status)];
+    // Statuses every operation can produce (400 for a bad query parameter on a
+    // list, 405, 406, 410, 413, 415) are not always listed per operation: they
+    // must still be the Atlas error body, served as application/json.
+    if (!declared && r.status >= 400) declared = { $ref: "#/components/responses/badRequest" };
     if (!declared) return [`status ${r.status} is not declared for ${op.operationId}`];
     const response = deref(this.spec, declared);
     const content: Json = response.content ?? {};
@@ -323,6 +328,11 @@ function buildDocument(spec: Json, mode: Mode): Json {
   for (const [name, schema] of Object.entries<Json>(spec.components?.schemas ?? {})) {
     definitions[name] = convertComponent(spec, name, schema, mode);
   }
+  // Known gap between the spec and the live API: the spec types ApiError.parameters
+  // items as objects, but Atlas sends strings and numbers (["<groupId>"]). The
+  // emulator sends what Atlas sends, so clients must not rely on either.
+  const apiError = definitions.ApiError;
+  if (apiError?.properties?.parameters?.items) apiError.properties.parameters.items = {};
   return { $id: `atlas-${mode}`, definitions };
 }
 
