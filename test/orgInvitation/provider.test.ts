@@ -1,0 +1,329 @@
+/**
+ * OrgInvitation lifecycle methods against the emulator over real HTTP (Atlas
+ * v2 org users): the issue's scenario table, one test per row.
+ */
+import { randomBytes } from "node:crypto";
+import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { provider } from "../../provider/orgInvitation/provider";
+import type { OrgInvitationInputs, OrgInvitationState } from "../../provider/orgInvitation/schema";
+import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { configureForEmulator } from "../support/provider";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let emu: EmulatorHandle;
+/** A fresh org per test (isolation without resetting the emulator). */
+let orgId: string;
+let projectId: string;
+let teamId: string;
+
+interface MembershipDump {
+  userId: string;
+  orgId: string;
+  username: string;
+  status: string;
+  orgRoles: string[];
+  teamIds: string[];
+  groupRoleAssignments: { groupId: string; groupRoles: string[] }[];
+  invitationExpiresAt?: string;
+}
+
+async function memberships(username?: string): Promise<MembershipDump[]> {
+  const state = (await emulatorControl.state(emu)) as { orgMemberships: MembershipDump[] };
+  return state.orgMemberships.filter((m) => m.orgId === orgId && (!username || m.username === username));
+}
+
+async function requestsSince(mark: number) {
+  // API calls only: not the digest challenges nor token requests.
+  return (await emulatorControl.requests(emu)).slice(mark).filter((r) => r.auth !== "digest-challenge" && !r.path.startsWith("/api/oauth"));
+}
+
+async function requestCount(): Promise<number> {
+  return (await emulatorControl.requests(emu)).length;
+}
+
+async function checked(news: Record<string, unknown>): Promise<OrgInvitationInputs> {
+  const result = await provider.check({}, { orgId: orgId, ...news });
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs as OrgInvitationInputs;
+}
+
+async function create(news: Record<string, unknown>): Promise<{ id: string; outs: OrgInvitationState }> {
+  const inputs = await checked(news);
+  const result = await provider.create(inputs);
+  return { id: result.id, outs: result.outs as OrgInvitationState };
+}
+
+async function refresh(id: string, state: OrgInvitationState): Promise<{ id?: string; props?: OrgInvitationState; inputs?: OrgInvitationInputs }> {
+  return (await provider.read(id, state)) as { id?: string; props?: OrgInvitationState; inputs?: OrgInvitationInputs };
+}
+
+/** `pulumi up`: diff, then update or (delete-before-)replace as the diff says. */
+async function up(id: string, olds: OrgInvitationState, inputs: OrgInvitationInputs) {
+  const diff = await provider.diff(id, olds, inputs);
+  if (!diff.changes) return { diff, id, outs: olds };
+  if (diff.replaces && diff.replaces.length > 0) {
+    if (diff.deleteBeforeReplace) await provider.delete(id, olds);
+    const created = await provider.create(inputs);
+    if (!diff.deleteBeforeReplace) await provider.delete(id, olds);
+    return { diff, id: created.id, outs: created.outs as OrgInvitationState };
+  }
+  const updated = await provider.update(id, olds, inputs);
+  return { diff, id, outs: updated.outs as OrgInvitationState };
+}
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+
+afterAll(async () => {
+  await resetRuntimeForTests();
+  await emu.close();
+});
+
+beforeEach(async () => {
+  await emulatorControl.clearFaults(emu);
+  await emulatorControl.clearRequests(emu);
+  await emulatorControl.setClock(emu, new Date().toISOString());
+  orgId = randomBytes(12).toString("hex");
+  const seeded = (await emulatorControl.seed(emu, {
+    orgs: [{ id: orgId, name: "invitations" }],
+    projects: [{ orgId, name: "app" }],
+    teams: [{ orgId, name: "ops" }],
+  })) as { projects: { id: string }[]; teams: { id: string }[] };
+  projectId = seeded.projects[0].id;
+  teamId = seeded.teams[0].id;
+  await configureForEmulator(provider, emu);
+});
+
+test("invite: PENDING with a 30-day expiry; reading it back shows no change and diff sends no request", async () => {
+  const before = Date.now();
+  const { id, outs } = await create({
+    username: "ada@example.com",
+    roles: ["ORG_MEMBER"],
+    projectRoles: [{ projectId, roles: ["GROUP_READ_ONLY"] }],
+    teamIds: [teamId],
+  });
+  expect(id).toBe(`${orgId}/${outs.userId}`);
+  expect(outs).toMatchObject({
+    status: "PENDING",
+    username: "ada@example.com",
+    roles: ["ORG_MEMBER"],
+    projectRoles: [{ projectId, roles: ["GROUP_READ_ONLY"] }],
+    teamIds: [teamId],
+    inviterUsername: emu.publicKey,
+  });
+  const expires = Date.parse(outs.invitationExpiresAt!);
+  expect(expires - Date.parse(outs.invitationCreatedAt!)).toBe(30 * DAY_MS);
+  expect(expires).toBeGreaterThanOrEqual(before + 30 * DAY_MS - 1000);
+
+  const [m] = await memberships("ada@example.com");
+  expect(m).toMatchObject({ status: "PENDING", orgRoles: ["ORG_MEMBER"], teamIds: [teamId] });
+
+  const read = await refresh(id, outs);
+  expect(read.props).toEqual(outs);
+  const mark = await requestCount();
+  const inputs = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"], projectRoles: [{ projectId, roles: ["GROUP_READ_ONLY"] }], teamIds: [teamId] });
+  expect(await provider.diff(id, read.props!, inputs)).toEqual({ changes: false, replaces: [] });
+  expect(await provider.diff(id, read.props!, read.inputs!)).toEqual({ changes: false, replaces: [] });
+  expect(await requestCount()).toBe(mark);
+});
+
+test("invitee accepts, refresh: ACTIVE with names; no change", async () => {
+  const { id, outs } = await create({ username: "grace.hopper@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, outs.userId!);
+  const read = await refresh(id, outs);
+  expect(read.id).toBe(id);
+  expect(read.props).toMatchObject({ status: "ACTIVE", userId: outs.userId, firstName: "Grace", lastName: "Hopper" });
+  expect(read.props!.createdAt).toBeDefined();
+  expect(read.props).not.toHaveProperty("invitationExpiresAt");
+  const inputs = await checked({ username: "grace.hopper@example.com", roles: ["ORG_MEMBER"] });
+  expect(await provider.diff(id, read.props!, inputs)).toEqual({ changes: false, replaces: [] });
+});
+
+test.each([["PENDING"], ["ACTIVE"]])("roles changed while %s: updated in place, never a re-invite, always ≥ 1 role", async (phase) => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  let state = outs;
+  if (phase === "ACTIVE") {
+    await emulatorControl.acceptInvitation(emu, orgId, outs.userId!);
+    state = (await refresh(id, outs)).props!;
+  }
+  const mark = await requestCount();
+  const news = await checked({
+    username: "ada@example.com",
+    roles: ["ORG_BILLING_ADMIN"],
+    projectRoles: [{ projectId, roles: ["GROUP_OWNER"] }],
+    teamIds: [teamId],
+  });
+  const result = await up(id, state, news);
+  expect(result.diff).toEqual({ changes: true, replaces: [] });
+  expect(result.id).toBe(id);
+  expect(result.outs).toMatchObject({ status: phase, userId: outs.userId, roles: ["ORG_BILLING_ADMIN"], teamIds: [teamId] });
+  expect(result.outs.projectRoles).toEqual([{ projectId, roles: ["GROUP_OWNER"] }]);
+  if (phase === "PENDING") expect(result.outs.invitationExpiresAt).toBe(outs.invitationExpiresAt);
+
+  const sent = await requestsSince(mark);
+  expect(sent.map((r) => r.method)).not.toContain("POST"); // no new invitation, no removeRole
+  expect(sent.map((r) => r.method)).not.toContain("DELETE");
+  expect(sent.filter((r) => r.method === "PATCH")).toHaveLength(1);
+  const all = await memberships("ada@example.com");
+  expect(all).toHaveLength(1);
+  expect(all[0]).toMatchObject({ userId: outs.userId, status: phase, orgRoles: ["ORG_BILLING_ADMIN"] });
+});
+
+test("clock +31 days, refresh, up: EXPIRED, then a new invitation with a new expiry", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.advanceClock(emu, 31 * 86400);
+  const read = await refresh(id, outs);
+  expect(read.props!.status).toBe("INVITATION_EXPIRED");
+  const inputs = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  const result = await up(read.id!, read.props!, inputs);
+  expect(result.diff).toMatchObject({ changes: true, replaces: ["status"], deleteBeforeReplace: true });
+  expect(result.outs.status).toBe("PENDING");
+  expect(Date.parse(result.outs.invitationExpiresAt!)).toBeGreaterThan(Date.parse(outs.invitationExpiresAt!) + 30 * DAY_MS);
+  const all = await memberships("ada@example.com");
+  expect(all).toHaveLength(1);
+  expect(all[0]).toMatchObject({ status: "PENDING", userId: result.outs.userId });
+});
+
+test("clock +31 days, up without refresh: the same re-invite (checked against the API first)", async () => {
+  // Invite 31 days ago by the emulator's clock, then bring its clock back to now:
+  // the stored expiry is in the past for both the provider and the emulator.
+  await emulatorControl.setClock(emu, new Date(Date.now() - 31 * DAY_MS).toISOString());
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.setClock(emu, new Date().toISOString());
+  expect(outs.status).toBe("PENDING");
+  expect(Date.parse(outs.invitationExpiresAt!)).toBeLessThan(Date.now());
+
+  const inputs = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  const result = await up(id, outs, inputs);
+  expect(result.diff).toEqual({ changes: true, replaces: [] });
+  expect(result.outs.status).toBe("PENDING");
+  expect(Date.parse(result.outs.invitationExpiresAt!)).toBeGreaterThan(Date.now() + 29 * DAY_MS);
+  const all = await memberships("ada@example.com");
+  expect(all).toHaveLength(1);
+  expect(all[0]).toMatchObject({ status: "PENDING", userId: result.outs.userId });
+  // The next diff is clean, and reading by the (unchanged) id finds the new invitation.
+  expect(await provider.diff(id, result.outs, inputs)).toEqual({ changes: false, replaces: [] });
+  expect((await refresh(id, result.outs)).props).toMatchObject({ status: "PENDING", userId: result.outs.userId });
+});
+
+test("stored expiry passed but the person accepted meanwhile: up keeps the member, no re-invite", async () => {
+  await emulatorControl.setClock(emu, new Date(Date.now() - 31 * DAY_MS).toISOString());
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, outs.userId!);
+  await emulatorControl.setClock(emu, new Date().toISOString());
+  const mark = await requestCount();
+  const result = await up(id, outs, await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] }));
+  expect(result.outs).toMatchObject({ status: "ACTIVE", userId: outs.userId });
+  expect((await requestsSince(mark)).filter((r) => r.method !== "GET")).toEqual([]);
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "ACTIVE" }]);
+});
+
+test("invitee rejects: no change by default; re-invited under on-expiry-or-rejection", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.rejectInvitation(emu, orgId, outs.userId!);
+  const read = await refresh(id, outs);
+  expect(read.props!.status).toBe("INVITATION_REJECTED");
+
+  const byDefault = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  expect(await provider.diff(id, read.props!, byDefault)).toEqual({ changes: false, replaces: [] });
+
+  const never = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"], reinvite: "never" });
+  const neverDiff = await provider.diff(id, { ...read.props!, reinvite: "never" }, never);
+  expect(neverDiff).toEqual({ changes: false, replaces: [] });
+
+  const policy = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"], reinvite: "on-expiry-or-rejection" });
+  const result = await up(id, { ...read.props!, reinvite: "on-expiry-or-rejection" }, policy);
+  expect(result.diff.replaces).toEqual(["status"]);
+  expect(result.outs).toMatchObject({ status: "PENDING", reinvite: "on-expiry-or-rejection" });
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "PENDING" }]);
+});
+
+test("rejected, then the policy is switched to on-expiry-or-rejection in the same up: re-invited", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.rejectInvitation(emu, orgId, outs.userId!);
+  const read = await refresh(id, outs);
+  const policy = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"], reinvite: "on-expiry-or-rejection" });
+  const result = await up(id, read.props!, policy);
+  expect(result.outs.status).toBe("PENDING");
+});
+
+describe("username already an active member", () => {
+  let member: string;
+  beforeEach(async () => {
+    member = `member-${orgId}@example.com`;
+    await emulatorControl.seed(emu, {
+      cloudUsers: [{ username: member, firstName: "Mem", lastName: "Ber", roles: [{ orgId: orgId, roleName: "ORG_READ_ONLY" }] }],
+    });
+  });
+
+  test("409 → a clear error naming the person and saying how to adopt", async () => {
+    const inputs = await checked({ username: member, roles: ["ORG_MEMBER"] });
+    await expect(provider.create(inputs)).rejects.toThrow(
+      new RegExp(`^inviting ${member} to organization ${orgId}: ${member} is already a member of this organization \\(ACTIVE\\)\\. .*adopt: true`),
+    );
+    expect(await memberships(member)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_READ_ONLY"] }]);
+  });
+
+  test("with adopt: adopted, roles brought to the declared ones, nothing duplicated", async () => {
+    const { id, outs } = await create({ username: member, roles: ["ORG_MEMBER"], adopt: true });
+    expect(outs).toMatchObject({ status: "ACTIVE", roles: ["ORG_MEMBER"], firstName: "Mem", adopt: true });
+    expect(id).toBe(`${orgId}/${outs.userId}`);
+    expect(await memberships(member)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_MEMBER"], userId: outs.userId }]);
+  });
+});
+
+test("destroy while PENDING cancels the invitation; while ACTIVE removes the member; after an out-of-band removal succeeds", async () => {
+  const pending = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await provider.delete(pending.id, pending.outs);
+  expect(await memberships("ada@example.com")).toEqual([]);
+
+  const active = await create({ username: "bob@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, active.outs.userId!);
+  await provider.delete(active.id, active.outs); // state still says PENDING: the user id is what counts
+  expect(await memberships("bob@example.com")).toEqual([]);
+
+  const gone = await create({ username: "carol@example.com", roles: ["ORG_MEMBER"] });
+  await provider.delete(gone.id, gone.outs);
+  await expect(provider.delete(gone.id, gone.outs)).resolves.toBeUndefined();
+  expect(await refresh(gone.id, gone.outs)).toEqual({});
+});
+
+test("500 users in the org: the limit error reads clearly", async () => {
+  await emulatorControl.seed(emu, {
+    cloudUsers: Array.from({ length: 500 }, (_, i) => ({ username: `user${i}-${orgId}@example.com`, roles: [{ orgId: orgId, roleName: "ORG_MEMBER" }] })),
+  });
+  const inputs = await checked({ username: "one-too-many@example.com", roles: ["ORG_MEMBER"] });
+  const err = await provider.create(inputs).catch((e: Error) => e);
+  expect(err).toBeInstanceOf(Error);
+  expect((err as Error).message).toMatch(
+    /^inviting one-too-many@example\.com to organization [a-f0-9]{24}: the organization has reached MongoDB Cloud's limit of 500 users .*Remove members or cancel pending invitations/,
+  );
+  expect((err as Error).message).toContain("MAX_USERS_PER_ORG_EXCEEDED");
+});
+
+test("lost response to the invitation POST: read back by username, one invitation, no error", async () => {
+  await emulatorControl.setFaults(emu, [{ method: "POST", path: "/orgs/[a-f0-9]+/users$", reset: true, afterCommit: true, times: 1 }]);
+  const { outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  expect(outs.status).toBe("PENDING");
+  expect(await memberships("ada@example.com")).toHaveLength(1);
+  const sent = await requestsSince(0);
+  expect(sent.filter((r) => r.method === "POST")).toHaveLength(1);
+  // The answer was lost, so the provider looked the invitation up by username.
+  expect(sent.some((r) => r.method === "GET" && r.path === `/api/atlas/v2/orgs/${orgId}/users`)).toBe(true);
+});
+
+test("get by {orgId}/{username} and by {orgId}/{userId}", async () => {
+  const { outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"], reinvite: "never" });
+  const byName = await refresh(`${orgId}/ada@example.com`, {} as OrgInvitationState);
+  expect(byName.id).toBe(`${orgId}/${outs.userId}`);
+  expect(byName.props).toMatchObject({ status: "PENDING", username: "ada@example.com", roles: ["ORG_MEMBER"], reinvite: "on-expiry" });
+  const byId = await refresh(`${orgId}/${outs.userId}`, {} as OrgInvitationState);
+  expect(byId.props).toMatchObject({ userId: outs.userId });
+  expect(await refresh(`${orgId}/nobody@example.com`, {} as OrgInvitationState)).toEqual({});
+});
+
+test("a bad id for get says what an id looks like", async () => {
+  await expect(provider.read("nonsense", {} as OrgInvitationState)).rejects.toThrow(/\{orgId\}\/\{userId\} or \{orgId\}\/\{username\}/);
+});
