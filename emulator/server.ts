@@ -76,6 +76,8 @@ export interface LoggedRequest {
   fault?: "status" | "reset" | "reset-after-commit" | "delay";
   /** Emulator-clock time the request arrived. */
   at: string;
+  /** Top-level field names of a JSON object body, sorted (never values): shows what a PATCH sent. */
+  bodyFields?: string[];
 }
 
 /** Everything the emulator holds; `reset` puts it back to the initial seed. */
@@ -197,6 +199,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 class BodyTooLarge extends Error {}
 
+/** The keys of a JSON object body, for the request log; undefined for anything else. */
+function bodyFieldNames(body: Buffer): string[] | undefined {
+  if (body.length === 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? Object.keys(parsed).sort() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readBody(req: http.IncomingMessage, cap: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"] ?? "0");
@@ -266,6 +279,8 @@ async function handle(
     auth: "none",
     at: state.now().toISOString(),
   };
+  const fields = bodyFieldNames(body);
+  if (fields) entry.bodyFields = fields;
   state.requestLog.push(entry);
   res.on("finish", () => {
     entry.status = res.statusCode;

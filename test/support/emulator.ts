@@ -41,6 +41,8 @@ export interface LoggedRequest {
   status: number;
   auth: "digest-challenge" | "digest" | "bearer" | "none";
   at?: string;
+  /** Top-level field names of the JSON body (never values). */
+  bodyFields?: string[];
 }
 
 export async function startTestEmulator(): Promise<EmulatorHandle> {
