@@ -96,6 +96,12 @@ export interface OrgMembershipRecord {
   invitationCreatedAt?: string;
   invitationExpiresAt?: string;
   inviterUsername?: string;
+  /**
+   * What created the invitation: an org invitation, or a project invitation
+   * (which makes the invitee an ORG_MEMBER too). Removing the last project
+   * role of a pending project-only invitation withdraws the invitation.
+   */
+  origin?: "org" | "project";
 }
 
 /** A legacy invitation (`/orgs/{orgId}/invites`, `/groups/{groupId}/invites`). */

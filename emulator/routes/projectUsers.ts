@@ -1,0 +1,202 @@
+/**
+ * Project users: Atlas v2 `/groups/{groupId}/users` (2025-02-19; list and
+ * DELETE also 2023-01-01). A project user is a member of the project's org:
+ * inviting someone who is not yet in the org invites them to the org as
+ * ORG_MEMBER with the project roles; an ACTIVE org member is added directly;
+ * a PENDING one gets the project roles added to their invitation.
+ */
+import type { OrgMembershipRecord, Project } from "../store";
+import { EmulatorError, type EmulatorContext, type Route, type RouteRequest } from "../types";
+import {
+  addMembership,
+  assertCapacity,
+  assertEditable,
+  assertEmailUsername,
+  assertGroupRole,
+  cloudUserView,
+  findCloudUserByUsername,
+  findMembershipByUsername,
+  groupUserView,
+  isLive,
+  liveMembershipReplacingDead,
+  removeMembership,
+  requireProject,
+  rolesInProject,
+  objectBody,
+  stringList,
+  sweepMemberships,
+  syncCloudUser,
+  findMembership,
+} from "./memberships";
+import { lastRoleError } from "./orgUsers";
+import { paginate } from "./paging";
+import { ATLAS_GROUP_ROLES } from "./roles";
+
+const V2 = "/api/atlas/v2/groups/{groupId}/users";
+
+
+/** The project and the membership of a user who holds at least one role in it. */
+function projectMember(req: RouteRequest, ctx: EmulatorContext): { project: Project; m: OrgMembershipRecord } {
+  sweepMemberships(ctx);
+  const project = requireProject(ctx, req.params.groupId!);
+  const userId = req.params.userId!;
+  const m = findMembership(ctx.store, project.orgId, userId);
+  if (!m || rolesInProject(m, project.id).length === 0) {
+    throw new EmulatorError(404, "USER_NOT_IN_GROUP", `User ${userId} is not in group ${project.id}.`, [userId, project.id]);
+  }
+  return { project, m };
+}
+
+function setProjectRoles(m: OrgMembershipRecord, groupId: string, roles: string[]): void {
+  const others = m.groupRoleAssignments.filter((a) => a.groupId !== groupId);
+  m.groupRoleAssignments = roles.length > 0 ? [...others, { groupId, groupRoles: roles }] : others;
+}
+
+const listProjectUsers: Route = {
+  method: "GET",
+  path: V2,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    sweepMemberships(ctx);
+    const project = requireProject(ctx, req.params.groupId!);
+    const username = req.query.get("username");
+    const statuses = [...req.query.getAll("orgMembershipStatuses"), ...req.query.getAll("orgMembershipStatus")].flatMap((s) =>
+      s.split(","),
+    );
+    const members = ctx.store.orgMemberships.filter(
+      (m) =>
+        m.orgId === project.orgId &&
+        rolesInProject(m, project.id).length > 0 &&
+        (!username || m.username.toLowerCase() === username.toLowerCase()) &&
+        (statuses.length === 0 || statuses.includes(m.status)),
+    );
+    const selfPath = `/api/atlas/v2/groups/${project.id}/users`;
+    if (req.version === "2023-01-01") {
+      const users = members
+        .filter((m) => m.status === "ACTIVE")
+        .map((m) => findCloudUserByUsername(ctx.store, m.username))
+        .filter((u) => u !== undefined)
+        .map((u) => cloudUserView(u, `/api/atlas/v2/users/${u.id}`));
+      return { status: 200, body: paginate(users, req.query, selfPath) };
+    }
+    return { status: 200, body: paginate(members.map((m) => groupUserView(ctx, m, project.id)), req.query, selfPath) };
+  },
+};
+
+const addProjectUser: Route = {
+  method: "POST",
+  path: V2,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    sweepMemberships(ctx);
+    const project = requireProject(ctx, req.params.groupId!);
+    const input = objectBody(req);
+    const username = assertEmailUsername(input.username);
+    const roles = stringList(input.roles, "roles");
+    if (roles.length === 0) {
+      throw new EmulatorError(400, "MISSING_ATTRIBUTE", "The required attribute roles was not specified.", ["roles"]);
+    }
+    roles.forEach((r) => assertGroupRole(r, project.id, ATLAS_GROUP_ROLES));
+    const existing = findMembershipByUsername(ctx.store, project.orgId, username);
+    if (existing && isLive(existing)) {
+      if (rolesInProject(existing, project.id).length > 0) {
+        // Documented (spec text) without a code: 409 for a PENDING or ACTIVE project user.
+        throw new EmulatorError(409, "USER_ALREADY_IN_GROUP", `User ${username} is already ${existing.status} in group ${project.id}.`, [
+          username,
+          project.id,
+        ]);
+      }
+      assertCapacity(ctx, project.orgId, username, { groupIds: [project.id] });
+      setProjectRoles(existing, project.id, roles);
+      syncCloudUser(ctx.store, existing.username);
+      return { status: 201, body: groupUserView(ctx, existing, project.id) };
+    }
+    assertCapacity(ctx, project.orgId, username, { groupIds: [project.id] });
+    liveMembershipReplacingDead(ctx.store, project.orgId, username);
+    const m = addMembership(ctx, {
+      orgId: project.orgId,
+      username,
+      orgRoles: ["ORG_MEMBER"],
+      groupRoleAssignments: [{ groupId: project.id, groupRoles: roles }],
+      teamIds: [],
+      inviterUsername: req.auth.principal,
+      origin: "project",
+    });
+    return { status: 201, body: groupUserView(ctx, m, project.id) };
+  },
+};
+
+const getProjectUser: Route = {
+  method: "GET",
+  path: `${V2}/{userId}`,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    const { project, m } = projectMember(req, ctx);
+    return { status: 200, body: groupUserView(ctx, m, project.id) };
+  },
+};
+
+const removeProjectUser: Route = {
+  method: "DELETE",
+  path: `${V2}/{userId}`,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    const { project, m } = projectMember(req, ctx);
+    setProjectRoles(m, project.id, []);
+    // A pending invitation that only existed for this project is withdrawn with it.
+    if (m.status !== "ACTIVE" && m.origin === "project" && m.groupRoleAssignments.length === 0) removeMembership(ctx, m);
+    else syncCloudUser(ctx.store, m.username);
+    return { status: 204 };
+  },
+};
+
+function groupRoleArgument(req: RouteRequest, groupId: string): string {
+  const role = objectBody(req).groupRole;
+  if (typeof role !== "string") {
+    throw new EmulatorError(400, "MISSING_ATTRIBUTE", "The required attribute groupRole was not specified.", ["groupRole"]);
+  }
+  assertGroupRole(role, groupId, ATLAS_GROUP_ROLES);
+  return role;
+}
+
+const addProjectUserRole: Route = {
+  method: "POST",
+  path: `${V2}/{userId}:addRole`,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    const { project, m } = projectMember(req, ctx);
+    const role = groupRoleArgument(req, project.id);
+    assertEditable(m);
+    const current = rolesInProject(m, project.id);
+    if (!current.includes(role)) setProjectRoles(m, project.id, [...current, role]);
+    syncCloudUser(ctx.store, m.username);
+    return { status: 200, body: groupUserView(ctx, m, project.id) };
+  },
+};
+
+const removeProjectUserRole: Route = {
+  method: "POST",
+  path: `${V2}/{userId}:removeRole`,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    const { project, m } = projectMember(req, ctx);
+    const role = groupRoleArgument(req, project.id);
+    assertEditable(m);
+    const current = rolesInProject(m, project.id);
+    if (current.includes(role)) {
+      if (current.length === 1) throw lastRoleError(role, m.username);
+      setProjectRoles(m, project.id, current.filter((r) => r !== role));
+    }
+    syncCloudUser(ctx.store, m.username);
+    return { status: 200, body: groupUserView(ctx, m, project.id) };
+  },
+};
+
+export const routes: Route[] = [
+  listProjectUsers,
+  addProjectUser,
+  getProjectUser,
+  removeProjectUser,
+  addProjectUserRole,
+  removeProjectUserRole,
+];
