@@ -71,12 +71,15 @@ export function fromApiRole(role: ApiRoleAssignment): CloudUserRole {
   };
 }
 
-/** State → create body. The email defaults to the username. */
-export function toCreateBody(inputs: CloudUserInputs): CreateCloudUserBody {
+/**
+ * State → create body. The email defaults to the username; Atlas v2 takes no
+ * email at all (read-only there: always the username).
+ */
+export function toCreateBody(inputs: CloudUserInputs, platform: CloudUserPlatform): CreateCloudUserBody {
   return {
     username: inputs.username,
     password: inputs.password,
-    emailAddress: inputs.emailAddress ?? inputs.username,
+    ...(platform === "atlas" ? {} : { emailAddress: inputs.emailAddress ?? inputs.username }),
     ...optional("firstName", inputs.firstName),
     ...optional("lastName", inputs.lastName),
     ...optional("country", inputs.country),

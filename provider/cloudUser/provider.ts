@@ -148,7 +148,7 @@ export const provider = {
     const what = describe(inputs.username, platform);
     const client = clientFor(platform);
     const api = usersApiFor(platform);
-    const body = toCreateBody(inputs);
+    const body = toCreateBody(inputs, platform);
     let user: CloudUserResponse;
     try {
       user = await createCloudUser(client, api, body);

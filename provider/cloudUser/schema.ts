@@ -46,7 +46,8 @@ export type CloudUserInputs = z.output<typeof baseArgs>;
 
 /** Fields the platform requires at creation, beyond username and password. */
 const REQUIRED_AT_CREATION: Readonly<Record<CloudUserPlatform, readonly (keyof CloudUserInputs)[]>> = {
-  atlas: ["country", "firstName", "lastName"],
+  // The v2 CloudAppUser schema requires all of these (emailAddress is read-only there).
+  atlas: ["country", "firstName", "lastName", "mobileNumber"],
   "atlas-v1": ["country", "firstName", "lastName"],
   "cloud-manager": ["firstName", "lastName"],
   "ops-manager": ["firstName", "lastName"],
@@ -66,6 +67,13 @@ export function cloudUserArgsSchema(platform: CloudUserPlatform) {
         if (args[field] === undefined) {
           ctx.addIssue({ code: "custom", path: [field], message: `${field} is required on ${platform}` });
         }
+      }
+      if (platform === "atlas" && args.emailAddress !== undefined && args.emailAddress.toLowerCase() !== args.username.toLowerCase()) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["emailAddress"],
+          message: "on atlas the email address is always the username: leave emailAddress out",
+        });
       }
       const roles = args.roles ?? [];
       if (roles.length === 0 && platform !== "ops-manager") {

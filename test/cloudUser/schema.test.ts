@@ -11,6 +11,7 @@ const valid = {
   firstName: "Jane",
   lastName: "Doe",
   country: "us",
+  mobileNumber: "212-555-0100",
   roles: [
     { projectId: PROJECT, roleName: "GROUP_READ_ONLY" },
     { orgId: ORG, roleName: "ORG_MEMBER" },
@@ -62,6 +63,7 @@ describe("CloudUser check", () => {
     ["duplicate role", { roles: [{ orgId: ORG, roleName: "ORG_MEMBER" }, { orgId: ORG, roleName: "ORG_MEMBER" }] }, "roles[1]", /duplicate role/],
     ["no roles on Atlas", { roles: [] }, "roles", /at least one org or project role is required on atlas/],
     ["missing country on Atlas", { country: undefined }, "country", /country is required on atlas/],
+    ["an email other than the username on Atlas", { emailAddress: "other@example.com" }, "emailAddress", /always the username/],
   ])("%s fails naming the property", (_name, change, property, reason) => {
     expect(failureFor("atlas", { ...valid, ...change }, property)).toMatch(reason);
   });
