@@ -183,6 +183,23 @@ export class AtlasClient {
     const redactor = this.redactor.forRequest(undefined);
     redactor.addAuthorization(ex.headers.authorization);
     // Asking for a token changes nothing server-side, so it is retried like a GET.
+    try {
+      return await this.requestToken(ex, redactor);
+    } catch (err) {
+      if (!(err instanceof AtlasNetworkError)) throw err;
+      // The API request itself was never sent; and the token request was already retried.
+      throw new AtlasNetworkError({
+        method: err.method,
+        path: err.path,
+        mayHaveBeenApplied: false,
+        code: "OAUTH_TOKEN_UNAVAILABLE",
+        detail: `could not get an access token: ${err.detail}`,
+        cause: err.cause,
+      });
+    }
+  }
+
+  private requestToken(ex: Exchange, redactor: Redactor): Promise<IssuedToken> {
     return retrying<IssuedToken>(this.options.retry, async (attempt) => {
       let response: RawResponse;
       try {

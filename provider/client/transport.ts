@@ -40,8 +40,8 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-/** Failures that retrying cannot fix. */
-const PERMANENT_CODES = /^(ENOTFOUND|ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_INVALID_)/;
+/** Failures that retrying cannot fix (or that were already retried, like getting an OAuth token). */
+const PERMANENT_CODES = /^(OAUTH_|ENOTFOUND|ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_INVALID_)/;
 
 export class Transport {
   constructor(
@@ -70,8 +70,9 @@ export class Transport {
         headers: ex.headers,
         body: ex.body,
         signal: controller.signal,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        // Backstops only: our own timer (covering the whole exchange) fires first.
+        headersTimeout: this.timeoutMs + 1000,
+        bodyTimeout: this.timeoutMs + 1000,
       });
       status = res.statusCode;
       const cap = status >= 200 && status < 300 ? MAX_RESPONSE_BYTES : MAX_ERROR_BODY_BYTES;
@@ -112,10 +113,11 @@ export function errorCode(err: unknown): string | undefined {
 }
 
 function networkError(ex: Exchange, err: unknown, timedOut: boolean, status: number | undefined): AtlasNetworkError {
-  const code = timedOut ? "TIMEOUT" : (errorCode(err) ?? "UNKNOWN");
+  const raw = errorCode(err);
+  const code = timedOut || raw === "UND_ERR_HEADERS_TIMEOUT" || raw === "UND_ERR_BODY_TIMEOUT" ? "TIMEOUT" : (raw ?? "UNKNOWN");
   const notSent = !timedOut && status === undefined && NOT_SENT_CODES.has(code);
   let detail: string;
-  if (timedOut) {
+  if (code === "TIMEOUT") {
     detail =
       status === undefined
         ? "no answer within the request timeout"

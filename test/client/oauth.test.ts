@@ -17,6 +17,8 @@ interface OAuthPeer {
   tokenDelayMs: number;
   /** The API refuses every token (a service account that lost access). */
   refuseAll: boolean;
+  /** The next this-many token requests get a 503. */
+  tokenFailures: number;
 }
 
 /** A service-account token endpoint plus an API that checks bearer tokens. */
@@ -27,10 +29,15 @@ async function startOAuthPeer(): Promise<OAuthPeer> {
     expiresIn: 3600,
     tokenDelayMs: 0,
     refuseAll: false,
+    tokenFailures: 0,
   };
   peer.server = await startTestServer(async (req, res) => {
     if (req.url === "/api/oauth/token") {
       if (peer.tokenDelayMs) await new Promise((r) => setTimeout(r, peer.tokenDelayMs));
+      if (peer.tokenFailures > 0) {
+        peer.tokenFailures--;
+        return sendJson(res, 503, { error: 503, errorCode: "SERVICE_UNAVAILABLE" });
+      }
       const expected = "Basic " + Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString("base64");
       const formOk = req.method === "POST" && req.body === "grant_type=client_credentials" &&
         req.headers["content-type"] === "application/x-www-form-urlencoded";
@@ -132,5 +139,11 @@ describe("service account (OAuth 2 client credentials)", () => {
     } finally {
       await bad.close();
     }
+  });
+
+  test("a failing token endpoint is retried like a GET, even for a POST that follows", async () => {
+    peer.tokenFailures = 1;
+    await expect(client.send({ method: "POST", path: "/api/atlas/v2/orgs/o/users", version: "2025-02-19", body: {} })).resolves.toEqual({ ok: true });
+    expect(peer.tokenRequests()).toBe(2);
   });
 });
