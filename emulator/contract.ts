@@ -107,10 +107,7 @@ export class AtlasContract {
    * old → 406 `INVALID_VERSION_DATE`; past its sunset by the emulator clock → 410.
    */
   negotiate(op: OperationSpec, accept: string | undefined, now: Date): NegotiatedVersion {
-    const requested = (accept ?? "")
-      .split(",")
-      .map((part) => VERSIONED_MEDIA_TYPE.exec(baseMediaType(part) ?? ""))
-      .find((m) => m !== null)?.[1];
+    const requested = requestedVersion(accept);
     const version = requested === undefined ? undefined : resolveVersion(op.versions, requested);
     if (version === undefined) {
       throw new EmulatorError(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.", [], undefined);
@@ -128,18 +125,20 @@ export class AtlasContract {
   }
 
   /**
-   * Check a request body's `Content-Type` against the operation: it must be an
-   * Atlas media type that resolves to the same version as `Accept`.
+   * Check a request body's `Content-Type` against the operation: it must be
+   * the same Atlas media type the client asked for in `Accept`, and one whose
+   * version the operation accepts bodies in.
    */
-  checkContentType(op: OperationSpec, contentType: string | undefined, served: NegotiatedVersion): void {
+  checkContentType(op: OperationSpec, contentType: string | undefined, accept: string | undefined, served: NegotiatedVersion): void {
     const base = baseMediaType(contentType);
     const m = VERSIONED_MEDIA_TYPE.exec(base ?? "");
     const bodyVersion = m ? resolveVersion([...op.requestBodies.keys()].sort(), m[1]) : undefined;
-    if (bodyVersion === undefined || bodyVersion !== served.version) {
+    const requested = requestedVersion(accept);
+    if (!m || bodyVersion !== served.version || m[1] !== requested) {
       throw new EmulatorError(
         415,
         "UNSUPPORTED_MEDIA_TYPE",
-        `Content-Type ${base ?? "(none)"} is not supported here; send ${served.mediaType}.`,
+        `Content-Type ${base ?? "(none)"} is not supported here; send the media type of Accept (${requested ? `application/vnd.atlas.${requested}+json` : served.mediaType}).`,
         [base ?? ""],
       );
     }
@@ -282,6 +281,14 @@ export function atlasContract(): AtlasContract {
 
 function key(method: string, template: string): string {
   return `${method.toUpperCase()} ${template}`;
+}
+
+/** The version date (or `preview`) of the first Atlas media type in `Accept`. */
+export function requestedVersion(accept: string | undefined): string | undefined {
+  return (accept ?? "")
+    .split(",")
+    .map((part) => VERSIONED_MEDIA_TYPE.exec(baseMediaType(part) ?? ""))
+    .find((m) => m !== null)?.[1];
 }
 
 /** Newest version on or before the requested date (`preview` only exactly). */

@@ -11,7 +11,7 @@ import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Authenticator, OAuthError } from "./auth";
 import { EmulatorClock } from "./clock";
-import { atlasContract, baseMediaType, type AtlasContract, type NegotiatedVersion } from "./contract";
+import { atlasContract, baseMediaType, requestedVersion as requestedVersionOf, type AtlasContract, type NegotiatedVersion } from "./contract";
 import { handleControl, type ControlResponse } from "./control";
 import { atlasErrorBody, defaultErrorCode, reasonPhrase } from "./errors";
 import { FaultInjector, type FaultRule } from "./faults";
@@ -395,9 +395,10 @@ function prepareRequest(
   if (route.platform === "atlas-v2") {
     const op = state.contract.operation(route.method, route.path);
     if (!op) throw new EmulatorError(500, "UNEXPECTED_ERROR", `No spec operation for ${route.method} ${route.path}.`);
-    requestedVersion = /vnd\.atlas\.([^+]+)\+json/.exec(headerValue(req.headers.accept) ?? "")?.[1];
-    served = state.contract.negotiate(op, headerValue(req.headers.accept), state.now());
-    if (hasBody && op.requestBodies.size > 0) state.contract.checkContentType(op, contentType, served);
+    const accept = headerValue(req.headers.accept);
+    requestedVersion = requestedVersionOf(accept);
+    served = state.contract.negotiate(op, accept, state.now());
+    if (hasBody && op.requestBodies.size > 0) state.contract.checkContentType(op, contentType, accept, served);
     state.contract.validateParameters(op, params, query);
     const parsed = hasBody && op.requestBodies.size > 0 ? parseJson(body) : undefined;
     state.contract.validateBody(op, served.version, parsed);
@@ -514,38 +515,45 @@ function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
     .sort((a, b) => b.specificity - a.specificity);
 }
 
-/** Match segment by segment on the raw path; parameters are URL-decoded after matching. */
+/**
+ * Match segment by segment on the raw path; parameters are URL-decoded after
+ * matching. The most specific matching template wins (`{userId}:addRole` over
+ * `{userId}`), and a wrong method on it is 405.
+ */
 export function matchRoute(method: string, rawPath: string): RouteMatch {
   const parts = rawPath.split("/").slice(1);
+  let template: string | undefined;
   const allowed = new Set<string>();
-  let found: { route: Route; params: Record<string, string> } | undefined;
   for (const compiled of compiledRoutes) {
-    if (compiled.segments.length !== parts.length) continue;
-    const params: Record<string, string> = {};
-    let ok = true;
-    for (let i = 0; i < parts.length && ok; i++) {
-      const m = compiled.segments[i].regex.exec(parts[i]);
-      if (!m) {
-        ok = false;
-        break;
-      }
-      compiled.segments[i].names.forEach((name, j) => {
-        try {
-          params[name] = decodeURIComponent(m[j + 1]);
-        } catch {
-          params[name] = m[j + 1];
-        }
-      });
-    }
-    if (!ok) continue;
-    if (compiled.route.method === method) {
-      found ??= { route: compiled.route, params };
-    } else {
-      allowed.add(compiled.route.method);
-    }
+    if (template !== undefined && compiled.route.path !== template) continue;
+    const params = matchSegments(compiled, parts);
+    if (!params) continue;
+    template = compiled.route.path;
+    if (compiled.route.method === method) return { kind: "found", route: compiled.route, params };
+    allowed.add(compiled.route.method);
   }
-  if (found) return { kind: "found", ...found };
   return allowed.size > 0 ? { kind: "method-not-allowed", allowed: [...allowed].sort() } : { kind: "not-found" };
+}
+
+function matchSegments(compiled: CompiledRoute, parts: readonly string[]): Record<string, string> | undefined {
+  if (compiled.segments.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const m = compiled.segments[i].regex.exec(parts[i]);
+    if (!m) return undefined;
+    compiled.segments[i].names.forEach((name, j) => {
+      params[name] = safeDecode(m[j + 1]);
+    });
+  }
+  return params;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // malformed percent-encoding: keep it as sent, so lookups simply miss
+  }
 }
 
 async function handleOAuth(
