@@ -178,10 +178,11 @@ export function createBodyFromInputs(inputs: DatabaseUserInputs, deleteAfterDate
 }
 
 /**
- * State + new inputs → update body: the identity plus only the fields that
- * change (the password only when it changed). `undefined` when nothing
- * Atlas holds changes (e.g. only `onExpiry` or `adopt` did).
- * `deleteAfterDate` is the newly resolved date, when the window changed.
+ * State + new inputs → update body: the identity and `roles` (the spec
+ * requires all four in every PATCH body) plus only the fields that change;
+ * the password only when it changed. `undefined` when nothing Atlas holds
+ * changes (e.g. only `onExpiry` or `adopt` did). `deleteAfterDate` is the
+ * newly resolved date, when the window changed.
  */
 export function updateBodyFromChanges(
   state: DatabaseUserState,
@@ -192,12 +193,9 @@ export function updateBodyFromChanges(
     groupId: state.projectId,
     databaseName: state.databaseName,
     username: state.username,
+    roles: inputs.roles,
   };
-  let changed = false;
-  if (!sameSet(state.roles, inputs.roles)) {
-    body.roles = inputs.roles;
-    changed = true;
-  }
+  let changed = !sameSet(state.roles, inputs.roles);
   if (!sameSet(state.scopes, inputs.scopes)) {
     body.scopes = inputs.scopes ?? [];
     changed = true;

@@ -19,6 +19,10 @@ export const AUTH_TYPE_PROPERTIES = ["awsIAMType", "ldapAuthType", "oidcAuthType
 export type AuthTypeProperty = (typeof AUTH_TYPE_PROPERTIES)[number];
 
 const PROJECT_ID = /^[a-f0-9]{24}$/;
+/** Built-in roles that exist only on the `admin` database (Atlas: `ATLAS_INVALID_ROLE_DATABASE`). */
+const ADMIN_ONLY_ROLES: ReadonlySet<string> = new Set([
+  "atlasAdmin", "backup", "clusterMonitor", "dbAdminAnyDatabase", "enableSharding", "readAnyDatabase", "readWriteAnyDatabase",
+]);
 const SCOPE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 // arn:<partition>:iam::<12-digit account>:<user|role>/<optional path/>name
 const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/\S+$/;
@@ -137,15 +141,15 @@ export function authKindOf(args: Partial<Record<AuthTypeProperty, unknown>>): Au
 }
 
 /**
- * The authentication databases Atlas accepts for an auth type, the default
- * first. LDAP groups are the one case with a choice: the spec's prose puts
- * LDAP on `$external`, while its own LDAP group example (seed 004) uses
- * `admin` (MongoDB's LDAP authorization keeps group roles there).
+ * The authentication databases Atlas accepts for an auth type. LDAP groups
+ * live on `admin` (the spec's own LDAP group example in seed 004; MongoDB's
+ * LDAP authorization keeps group roles there), although the spec's prose
+ * lists LDAP among the `$external` types: that holds for LDAP users.
  */
 export function allowedDatabaseNames(auth: AuthKind): readonly ("admin" | "$external")[] {
   if (auth.kind === "SCRAM") return ["admin"];
   if (auth.kind === "oidcAuthType" && auth.value === "IDP_GROUP") return ["admin"];
-  if (auth.kind === "ldapAuthType" && auth.value === "GROUP") return ["$external", "admin"];
+  if (auth.kind === "ldapAuthType" && auth.value === "GROUP") return ["admin"];
   return ["$external"];
 }
 
@@ -193,6 +197,14 @@ function crossFieldIssues(args: RawArgs): Issue[] {
   const usernameIssue = usernameRule(auth, args.username);
   if (usernameIssue) issues.push({ path: ["username"], message: usernameIssue });
 
+  args.roles.forEach((role, i) => {
+    if (ADMIN_ONLY_ROLES.has(role.roleName) && role.databaseName !== "admin") {
+      issues.push({
+        path: ["roles", i, "databaseName"],
+        message: `${role.roleName} exists only on the admin database: set databaseName to "admin"`,
+      });
+    }
+  });
   for (const i of duplicateIndexes(args.roles)) {
     issues.push({ path: ["roles", i], message: "this role is listed twice: remove the duplicate" });
   }

@@ -84,7 +84,7 @@ describe("DatabaseUser check, property-based", () => {
         expect(again.failures ?? []).toEqual([]);
         expect(again.inputs).toEqual(inputs);
       }),
-      { numRuns: 1000 },
+      { numRuns: 300 },
     );
   });
 
@@ -97,7 +97,7 @@ describe("DatabaseUser check, property-based", () => {
         if (failures.length > 0) rejected++;
         assertFailuresNameProperties(news, failures);
       }),
-      { numRuns: 3000 },
+      { numRuns: 800 },
     );
     expect(rejected).toBeGreaterThan(0);
   });
@@ -108,7 +108,7 @@ describe("DatabaseUser check, property-based", () => {
         const result = await provider.check({}, news as Record<string, unknown>);
         assertFailuresNameProperties(news, result.failures ?? []);
       }),
-      { numRuns: 3000 },
+      { numRuns: 800 },
     );
   });
 });

@@ -52,7 +52,7 @@ describe("DatabaseUser check: valid inputs are normalised", () => {
     [{ awsIAMType: "ROLE", username: "arn:aws:iam::123456789012:role/app" }, "$external"],
     [{ awsIAMType: "USER", username: "arn:aws:iam::123456789012:user/path/app" }, "$external"],
     [{ ldapAuthType: "USER", username: "CN=alice,OU=people,DC=example,DC=com" }, "$external"],
-    [{ ldapAuthType: "GROUP", username: "CN=analysts,OU=groups,DC=example,DC=com" }, "$external"],
+    [{ ldapAuthType: "GROUP", username: "CN=analysts,OU=groups,DC=example,DC=com" }, "admin"],
     [{ oidcAuthType: "USER", username: "idp/name" }, "$external"],
     [{ oidcAuthType: "IDP_GROUP", username: "5dd7496c7a3e5a648454341c/sales" }, "admin"],
   ])("%j authenticates against %s", async (auth, databaseName) => {
@@ -60,12 +60,6 @@ describe("DatabaseUser check: valid inputs are normalised", () => {
     const result = await provider.check({}, { ...rest, ...auth });
     expect(result.failures ?? []).toEqual([]);
     expect(result.inputs).toMatchObject({ databaseName });
-  });
-
-  test("an LDAP group may also live on admin (the spec's own example)", async () => {
-    const { password: _omit, ...rest } = scram;
-    const result = await provider.check({}, { ...rest, ldapAuthType: "GROUP", databaseName: "admin", username: "CN=marketing,OU=groups,DC=example,DC=com" });
-    expect(result.failures ?? []).toEqual([]);
   });
 
   test("expiresIn within 7 days passes and is kept as written", async () => {
@@ -101,6 +95,8 @@ describe("DatabaseUser check: every bad input names its property", () => {
     ["SCRAM on $external", { ...scram, databaseName: "$external" }, "databaseName", /"admin"/],
     ["X.509 on admin", { ...noPassword, x509Type: "MANAGED", databaseName: "admin" }, "databaseName", /"\$external"/],
     ["OIDC group on $external", { ...noPassword, oidcAuthType: "IDP_GROUP", username: "idp/g", databaseName: "$external" }, "databaseName", /"admin"/],
+    ["LDAP group on $external", { ...noPassword, ldapAuthType: "GROUP", username: "CN=g,DC=example", databaseName: "$external" }, "databaseName", /"admin"/],
+    ["admin-only role on another database", { ...scram, roles: [{ roleName: "readAnyDatabase", databaseName: "app" }] }, "roles[0].databaseName", /only on the admin database/],
     ["database name unknown", { ...scram, databaseName: "local" }, "databaseName", /"admin", "\$external"/],
     ["CUSTOMER X.509 without a CN", { ...noPassword, x509Type: "CUSTOMER", username: "OU=eng,O=acme" }, "username", /with a CN/],
     ["AWS role that is a user ARN", { ...noPassword, awsIAMType: "ROLE", username: "arn:aws:iam::123456789012:user/app" }, "username", /role's ARN/],

@@ -91,22 +91,23 @@ describe("createBodyFromInputs", () => {
 });
 
 describe("updateBodyFromChanges", () => {
-  const identity = { groupId: projectId, databaseName: "admin", username: "u" };
+  // The spec requires groupId, databaseName, username and roles in every PATCH body.
+  const required = { groupId: projectId, databaseName: "admin", username: "u", roles: [{ roleName: "read", databaseName: "a" }] };
   test.each<[string, Partial<DatabaseUserInputs>, string | undefined, Record<string, unknown> | undefined]>([
     ["nothing changed", {}, undefined, undefined],
     ["only onExpiry/adopt changed", { adopt: true }, undefined, undefined],
     ["roles only (no password: it did not change)", { roles: [{ roleName: "readWrite", databaseName: "a" }] }, undefined,
-      { ...identity, roles: [{ roleName: "readWrite", databaseName: "a" }] }],
-    ["password only", { password: "pass-word-2" }, undefined, { ...identity, password: "pass-word-2" }],
-    ["description set", { description: "x" }, undefined, { ...identity, description: "x" }],
-    ["window moved", {}, "2030-01-01T10:00:00Z", { ...identity, deleteAfterDate: "2030-01-01T10:00:00Z" }],
+      { ...required, roles: [{ roleName: "readWrite", databaseName: "a" }] }],
+    ["password only", { password: "pass-word-2" }, undefined, { ...required, password: "pass-word-2" }],
+    ["description set", { description: "x" }, undefined, { ...required, description: "x" }],
+    ["window moved", {}, "2030-01-01T10:00:00Z", { ...required, deleteAfterDate: "2030-01-01T10:00:00Z" }],
   ])("%s", (_name, change, date, expected) => {
     expect(updateBodyFromChanges(state, { ...inputs, ...change }, date)).toEqual(expected);
   });
 
   test("removed scopes and labels are sent as empty lists, a removed description as empty text", () => {
     const from = { ...state, scopes: [{ name: "c0", type: "CLUSTER" as const }], labels: [{ key: "k", value: "v" }], description: "d" };
-    expect(updateBodyFromChanges(from, inputs, undefined)).toEqual({ ...identity, scopes: [], labels: [], description: "" });
+    expect(updateBodyFromChanges(from, inputs, undefined)).toEqual({ ...required, scopes: [], labels: [], description: "" });
   });
 });
 

@@ -57,12 +57,12 @@ export interface DatabaseUserCreateRequest {
 }
 
 /**
- * CloudDatabaseUser as sent on update: the identity (`groupId`,
- * `databaseName`, `username`, which the spec marks required) plus only the
- * fields that change.
+ * CloudDatabaseUser as sent on update: what the spec marks required
+ * (`groupId`, `databaseName`, `username`, `roles`) plus only the fields that
+ * change. Fields left out keep their value.
  */
-export type DatabaseUserUpdateRequest = Pick<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username"> &
-  Partial<Omit<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username">>;
+export type DatabaseUserUpdateRequest = Pick<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username" | "roles"> &
+  Partial<Omit<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username" | "roles">>;
 
 /** CloudDatabaseUser as Atlas returns it (never with the password). */
 export interface DatabaseUserResponse {
