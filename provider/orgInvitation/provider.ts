@@ -20,12 +20,12 @@ import {
   removeOrgUser,
   updateOrgInvitationV1,
   updateOrgUser,
-  updateUserRolesV1,
   type OrgInvitationV1,
   type OrgMemberV1,
   type OrgUserResponse,
   type RequestSender,
 } from "../client/operations/orgUsers";
+import { updateOpsManagerUser } from "../client/operations/cloudUsers";
 import { checkWith } from "../common/check";
 import { configure, getClient, getSettings } from "../common/runtime";
 import { sameSet } from "../common/sets";
@@ -158,27 +158,43 @@ async function findInvitationV1(client: RequestSender, orgId: string, invitation
   }
 }
 
+/**
+ * POST the invitation, as on Atlas: a 409 means a member or a live invitation
+ * (adopted or refused); an expired invitation that blocks it is cancelled
+ * and the POST sent once more.
+ */
 async function inviteV1(client: RequestSender, inputs: OrgInvitationInputs): Promise<OrgInvitationState> {
   assertNoProjectRolesV1(inputs);
-  const member = await findOrgMemberV1(client, inputs.orgId, inputs.username);
-  if (member) {
-    if (!inputs.adopt) throw alreadyMemberError(inputs, "ACTIVE");
-    return reconcileMemberV1(client, inputs, member, undefined);
-  }
-  const pending = (await listOrgInvitationsV1(client, inputs.orgId, inputs.username)).filter(
-    (i) => i.username.toLowerCase() === inputs.username.toLowerCase(),
-  );
-  const now = new Date();
-  for (const inv of pending) {
-    if (!expiryHasPassed(inv.expiresAt, now)) {
-      if (!inputs.adopt) throw alreadyMemberError(inputs, "PENDING");
-      return reconcileInvitationV1(client, inputs, inv);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const inv = await createOrgInvitationV1(client, inputs.orgId, invitationV1BodyFromInputs(inputs));
+      return stateFromInvitationV1(inv, inputs, new Date());
+    } catch (err) {
+      const lost = err instanceof AtlasNetworkError && err.mayHaveBeenApplied;
+      if (!(isConflict(err) || lost) || attempt > 1) throw err;
+      const member = await findOrgMemberV1(client, inputs.orgId, inputs.username);
+      if (member) {
+        if (!inputs.adopt) throw alreadyMemberError(inputs, "ACTIVE");
+        return reconcileMemberV1(client, inputs, member, undefined);
+      }
+      const inv = (await listOrgInvitationsV1(client, inputs.orgId, inputs.username)).find(
+        (i) => i.username.toLowerCase() === inputs.username.toLowerCase(),
+      );
+      if (inv && expiryHasPassed(inv.expiresAt, new Date())) {
+        await deleteOrgInvitationV1(client, inputs.orgId, inv.id).catch(ignoreGone);
+        continue;
+      }
+      if (inv && lost && sameSet(inv.roles, inputs.roles) && sameSet(inv.teamIds ?? [], inputs.teamIds)) {
+        return stateFromInvitationV1(inv, inputs, new Date()); // our POST did land
+      }
+      if (inv) {
+        if (!inputs.adopt) throw alreadyMemberError(inputs, "PENDING");
+        return reconcileInvitationV1(client, inputs, inv);
+      }
+      if (lost) continue; // the POST never landed: send it again
+      throw err;
     }
-    // A dead invitation is replaced, as the v2 API does.
-    await deleteOrgInvitationV1(client, inputs.orgId, inv.id).catch(ignoreNotFound);
   }
-  const inv = await createOrgInvitationV1(client, inputs.orgId, invitationV1BodyFromInputs(inputs));
-  return stateFromInvitationV1(inv, inputs, new Date());
 }
 
 async function reconcileInvitationV1(client: RequestSender, inputs: OrgInvitationInputs, inv: OrgInvitationV1): Promise<OrgInvitationState> {
@@ -189,7 +205,11 @@ async function reconcileInvitationV1(client: RequestSender, inputs: OrgInvitatio
   return stateFromInvitationV1(current, inputs, new Date());
 }
 
-/** An accepted member's org roles, through Ops Manager's `PATCH /users/{id}` (other orgs' and projects' roles kept). */
+/**
+ * An accepted member's org roles. Only Ops Manager can change them
+ * (`PATCH /users/{id}`, which replaces all the user's roles: other orgs' and
+ * projects' roles are sent back unchanged); Cloud Manager has no API for it.
+ */
 async function reconcileMemberV1(
   client: RequestSender,
   inputs: OrgInvitationInputs,
@@ -199,8 +219,16 @@ async function reconcileMemberV1(
   let current = member;
   const orgRoles = (member.roles ?? []).filter((r) => r.orgId === inputs.orgId).map((r) => r.roleName);
   if (!sameSet(orgRoles, inputs.roles)) {
+    if (getSettings({ platform: inputs.platform }).platform !== "ops-manager") {
+      throw new Error(
+        `updating ${inputs.username} in organization ${inputs.orgId}: Cloud Manager has no API to change an accepted member's ` +
+          `organization roles (it has ${orgRoles.join(", ") || "none"}). Change them in the Cloud Manager UI, then run \`pulumi refresh\`.`,
+      );
+    }
     const others = (member.roles ?? []).filter((r) => r.orgId !== inputs.orgId);
-    current = await updateUserRolesV1(client, member.id, [...others, ...inputs.roles.map((roleName) => ({ orgId: inputs.orgId, roleName }))]);
+    current = await updateOpsManagerUser(client, member.id, {
+      roles: [...others, ...inputs.roles.map((roleName) => ({ orgId: inputs.orgId, roleName }))],
+    });
   }
   return stateFromMemberV1(inputs.orgId, current, inputs, invitationId);
 }
@@ -210,19 +238,18 @@ async function readV1(
   orgId: string,
   invitationId: string | undefined,
   username: string | undefined,
-  local: Local,
+  previous: Partial<OrgInvitationState>,
 ): Promise<OrgInvitationState | undefined> {
+  const local = localOf(previous);
   const inv = await findInvitationV1(client, orgId, invitationId);
   if (inv) return stateFromInvitationV1(inv, local, new Date());
   if (username) {
     const member = await findOrgMemberV1(client, orgId, username);
     if (member) return stateFromMemberV1(orgId, member, local, invitationId ?? member.id);
-    if (!invitationId) {
-      // `get` by username of someone not yet a member: their invitation, if any.
-      const found = (await listOrgInvitationsV1(client, orgId, username)).find((i) => i.username.toLowerCase() === username.toLowerCase());
-      if (found) return stateFromInvitationV1(found, local, new Date());
-    }
-    return undefined;
+    if (previous.status !== undefined && invitationId) return declinedV1(previous as OrgInvitationState);
+    // `get` by username of someone not yet a member: their invitation, if any.
+    const found = (await listOrgInvitationsV1(client, orgId, username)).find((i) => i.username.toLowerCase() === username.toLowerCase());
+    return found && stateFromInvitationV1(found, local, new Date());
   }
   if (invitationId) {
     // `get` by an id that is no (longer an) invitation: a member's user id.
@@ -233,8 +260,28 @@ async function readV1(
   return undefined;
 }
 
+/**
+ * Cloud/Ops Manager drop an invitation once it is declined (or cancelled
+ * outside Pulumi) and the v1.0 API cannot tell which: a managed invitation
+ * that is gone without the person becoming a member reads as INVITATION_REJECTED.
+ */
+function declinedV1(previous: OrgInvitationState): OrgInvitationState {
+  const { invitationExpiresAt: _dropped, ...rest } = previous;
+  return { ...rest, status: "INVITATION_REJECTED" };
+}
+
+/** A dead invitation left as it is (reinvite policy): record the declared inputs, send nothing. */
+function keepDead(state: OrgInvitationState, news: OrgInvitationInputs): OrgInvitationState {
+  return { ...state, ...news };
+}
+
 function ignoreNotFound(err: unknown): void {
   if (!isNotFound(err)) throw err;
+}
+
+/** Cloud/Ops Manager answer 400 INVALID_INVITATION_ID for an invitation already accepted, declined or deleted. */
+function ignoreGone(err: unknown): void {
+  if (!isNotFound(err) && !hasErrorCode(err, "INVALID_INVITATION_ID")) throw err;
 }
 
 // ---------------------------------------------------------------- provider
@@ -315,7 +362,7 @@ export const provider = {
     let state: OrgInvitationState | undefined;
     try {
       if (familyFor(local.platform) === "public-v1") {
-        state = await readV1(client, orgId, props.invitationId ?? parsed?.objectId, username, local);
+        state = await readV1(client, orgId, props.invitationId ?? parsed?.objectId, username, props);
       } else {
         const user = await findAtlas(client, orgId, props.userId ?? parsed?.objectId, username);
         state = user && stateFromOrgUser(orgId, user, local);
@@ -334,10 +381,14 @@ export const provider = {
       if (familyFor(news.platform) === "public-v1") return { outs: await updateV1(client, olds, news) };
       const current = await findAtlas(client, news.orgId, olds.userId, olds.username);
       if (!current) throw goneError(news);
-      const user = wantsReinvite(current.orgMembershipStatus, news.reinvite)
-        ? await inviteAtlas(client, news) // the API replaces an expired or rejected invitation
-        : await reconcileAtlas(client, news, current);
-      return { outs: stateFromOrgUser(news.orgId, user, news) };
+      if (wantsReinvite(current.orgMembershipStatus, news.reinvite)) {
+        // The API replaces an expired or rejected invitation with the new one.
+        return { outs: stateFromOrgUser(news.orgId, await inviteAtlas(client, news), news) };
+      }
+      if (current.orgMembershipStatus !== "PENDING" && current.orgMembershipStatus !== "ACTIVE") {
+        return { outs: keepDead(stateFromOrgUser(news.orgId, current, news), news) };
+      }
+      return { outs: stateFromOrgUser(news.orgId, await reconcileAtlas(client, news, current), news) };
     } catch (err) {
       throw err instanceof AtlasApiError || err instanceof AtlasNetworkError ? describe("updating", news.username, news.orgId, err) : err;
     }
@@ -349,7 +400,7 @@ export const provider = {
     try {
       if (typeof props.invitationId === "string") {
         // Cloud/Ops Manager: cancel the invitation if it is still there, and remove the member if it was accepted.
-        await deleteOrgInvitationV1(client, orgId, props.invitationId).catch(ignoreNotFound);
+        await deleteOrgInvitationV1(client, orgId, props.invitationId).catch(ignoreGone);
         const member = await findOrgMemberV1(client, orgId, props.username);
         if (member) await removeOrgMemberV1(client, orgId, member.id).catch(ignoreNotFound);
         return;
@@ -367,12 +418,14 @@ async function updateV1(client: RequestSender, olds: OrgInvitationState, news: O
   const inv = await findInvitationV1(client, news.orgId, olds.invitationId);
   if (inv) {
     const state = stateFromInvitationV1(inv, news, new Date());
-    if (!wantsReinvite(state.status, news.reinvite)) return reconcileInvitationV1(client, news, inv);
-    return inviteV1(client, news); // replaces the expired invitation
+    if (wantsReinvite(state.status, news.reinvite)) return inviteV1(client, news); // replaces the expired invitation
+    if (state.status !== "PENDING") return keepDead(state, news);
+    return reconcileInvitationV1(client, news, inv);
   }
   const member = await findOrgMemberV1(client, news.orgId, news.username);
-  if (!member) throw goneError(news);
-  return reconcileMemberV1(client, news, member, olds.invitationId);
+  if (member) return reconcileMemberV1(client, news, member, olds.invitationId);
+  if (wantsReinvite("INVITATION_REJECTED", news.reinvite)) return inviteV1(client, news);
+  return keepDead(declinedV1(olds), news);
 }
 
 function goneError(inputs: OrgInvitationInputs): Error {

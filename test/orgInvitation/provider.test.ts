@@ -2,75 +2,24 @@
  * OrgInvitation lifecycle methods against the emulator over real HTTP (Atlas
  * v2 org users): the issue's scenario table, one test per row.
  */
-import { randomBytes } from "node:crypto";
 import { resetRuntimeForTests } from "../../provider/common/runtime";
 import { provider } from "../../provider/orgInvitation/provider";
-import type { OrgInvitationInputs, OrgInvitationState } from "../../provider/orgInvitation/schema";
+import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { configureForEmulator } from "../support/provider";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import * as h from "./harness";
 
 let emu: EmulatorHandle;
-/** A fresh org per test (isolation without resetting the emulator). */
 let orgId: string;
 let projectId: string;
 let teamId: string;
 
-interface MembershipDump {
-  userId: string;
-  orgId: string;
-  username: string;
-  status: string;
-  orgRoles: string[];
-  teamIds: string[];
-  groupRoleAssignments: { groupId: string; groupRoles: string[] }[];
-  invitationExpiresAt?: string;
-}
-
-async function memberships(username?: string): Promise<MembershipDump[]> {
-  const state = (await emulatorControl.state(emu)) as { orgMemberships: MembershipDump[] };
-  return state.orgMemberships.filter((m) => m.orgId === orgId && (!username || m.username === username));
-}
-
-async function requestsSince(mark: number) {
-  // API calls only: not the digest challenges nor token requests.
-  return (await emulatorControl.requests(emu)).slice(mark).filter((r) => r.auth !== "digest-challenge" && !r.path.startsWith("/api/oauth"));
-}
-
-async function requestCount(): Promise<number> {
-  return (await emulatorControl.requests(emu)).length;
-}
-
-async function checked(news: Record<string, unknown>): Promise<OrgInvitationInputs> {
-  const result = await provider.check({}, { orgId: orgId, ...news });
-  expect(result.failures ?? []).toEqual([]);
-  return result.inputs as OrgInvitationInputs;
-}
-
-async function create(news: Record<string, unknown>): Promise<{ id: string; outs: OrgInvitationState }> {
-  const inputs = await checked(news);
-  const result = await provider.create(inputs);
-  return { id: result.id, outs: result.outs as OrgInvitationState };
-}
-
-async function refresh(id: string, state: OrgInvitationState): Promise<{ id?: string; props?: OrgInvitationState; inputs?: OrgInvitationInputs }> {
-  return (await provider.read(id, state)) as { id?: string; props?: OrgInvitationState; inputs?: OrgInvitationInputs };
-}
-
-/** `pulumi up`: diff, then update or (delete-before-)replace as the diff says. */
-async function up(id: string, olds: OrgInvitationState, inputs: OrgInvitationInputs) {
-  const diff = await provider.diff(id, olds, inputs);
-  if (!diff.changes) return { diff, id, outs: olds };
-  if (diff.replaces && diff.replaces.length > 0) {
-    if (diff.deleteBeforeReplace) await provider.delete(id, olds);
-    const created = await provider.create(inputs);
-    if (!diff.deleteBeforeReplace) await provider.delete(id, olds);
-    return { diff, id: created.id, outs: created.outs as OrgInvitationState };
-  }
-  const updated = await provider.update(id, olds, inputs);
-  return { diff, id, outs: updated.outs as OrgInvitationState };
-}
+const memberships = (username?: string) => h.memberships(emu, orgId, username);
+const requestsSince = (mark: number) => h.requestsSince(emu, mark);
+const requestCount = () => h.requestCount(emu);
+const checked = (news: Record<string, unknown>) => h.checked(orgId, news);
+const create = (news: Record<string, unknown>) => h.create(orgId, news);
+const { refresh, up, DAY_MS } = h;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -82,17 +31,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  await emulatorControl.clearFaults(emu);
-  await emulatorControl.clearRequests(emu);
-  await emulatorControl.setClock(emu, new Date().toISOString());
-  orgId = randomBytes(12).toString("hex");
-  const seeded = (await emulatorControl.seed(emu, {
-    orgs: [{ id: orgId, name: "invitations" }],
-    projects: [{ orgId, name: "app" }],
-    teams: [{ orgId, name: "ops" }],
-  })) as { projects: { id: string }[]; teams: { id: string }[] };
-  projectId = seeded.projects[0].id;
-  teamId = seeded.teams[0].id;
+  ({ orgId, projectId, teamId } = await h.freshOrg(emu));
   await configureForEmulator(provider, emu);
 });
 

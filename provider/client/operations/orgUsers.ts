@@ -239,12 +239,3 @@ export async function findOrgMemberV1(client: RequestSender, orgId: string, user
 export async function removeOrgMemberV1(client: RequestSender, orgId: string, userId: string): Promise<void> {
   await client.send({ method: "DELETE", path: apiPath`/api/public/v1.0/orgs/${orgId}/users/${userId}`, version: null });
 }
-
-/** Ops Manager's `PATCH /users/{id}`: replaces the user's roles (Cloud Manager lacks it). */
-export function updateUserRolesV1(
-  client: RequestSender,
-  userId: string,
-  roles: { orgId?: string; groupId?: string; roleName: string }[],
-): Promise<OrgMemberV1> {
-  return client.send({ method: "PATCH", path: apiPath`/api/public/v1.0/users/${userId}`, version: null, body: { roles } });
-}
