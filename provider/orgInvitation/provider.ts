@@ -168,7 +168,8 @@ async function inviteV1(client: RequestSender, inputs: OrgInvitationInputs): Pro
   for (let attempt = 1; ; attempt++) {
     try {
       const inv = await createOrgInvitationV1(client, inputs.orgId, invitationV1BodyFromInputs(inputs));
-      return stateFromInvitationV1(inv, inputs, new Date());
+      // Just sent, so pending, whatever the skew between our clock and the server's.
+      return { ...stateFromInvitationV1(inv, inputs, new Date()), status: "PENDING" };
     } catch (err) {
       const lost = err instanceof AtlasNetworkError && err.mayHaveBeenApplied;
       if (!(isConflict(err) || lost) || attempt > 1) throw err;

@@ -1,0 +1,184 @@
+/**
+ * The same scenario table with the provider configured for Cloud Manager
+ * (`atlasUsers:platform`), and Ops Manager where they differ: the v1.0
+ * `/orgs/{orgId}/invites` endpoints, acceptance seen in the org's member list.
+ */
+import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { provider } from "../../provider/orgInvitation/provider";
+import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
+import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { configureForEmulator } from "../support/provider";
+import * as h from "./harness";
+
+let emu: EmulatorHandle;
+let orgId: string;
+let teamId: string;
+
+const memberships = (username?: string) => h.memberships(emu, orgId, username);
+const requestsSince = (mark: number) => h.requestsSince(emu, mark);
+const checked = (news: Record<string, unknown>) => h.checked(orgId, news);
+const create = (news: Record<string, unknown>) => h.create(orgId, news);
+const { refresh, up, DAY_MS } = h;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+
+afterAll(async () => {
+  await resetRuntimeForTests();
+  await emu.close();
+});
+
+beforeEach(async () => {
+  ({ orgId, teamId } = await h.freshOrg(emu));
+  await emulatorControl.settings(emu, { publicApiFlavor: "cloud-manager" });
+  await configureForEmulator(provider, emu, { platform: "cloud-manager" });
+});
+
+/** Invite as if 31 days ago, then bring the emulator's clock back to now. */
+async function createExpired(news: Record<string, unknown>) {
+  await emulatorControl.setClock(emu, new Date(Date.now() - 31 * DAY_MS).toISOString());
+  const created = await create(news);
+  await emulatorControl.setClock(emu, new Date().toISOString());
+  return created;
+}
+
+test("invite: the v1.0 invites endpoint, PENDING with a 30-day expiry; no change afterwards", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"], teamIds: [teamId] });
+  expect(id).toBe(`${orgId}/${outs.invitationId}`);
+  expect(outs).toMatchObject({ status: "PENDING", roles: ["ORG_MEMBER"], teamIds: [teamId], inviterUsername: emu.publicKey });
+  expect(Date.parse(outs.invitationExpiresAt!) - Date.parse(outs.invitationCreatedAt!)).toBe(30 * DAY_MS);
+  const sent = await requestsSince(0);
+  expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /api/public/v1.0/orgs/${orgId}/invites`]);
+
+  const read = await refresh(id, outs);
+  expect(read.props).toEqual(outs);
+  expect(await provider.diff(id, read.props!, read.inputs!)).toEqual({ changes: false, replaces: [] });
+  expect(await provider.diff(id, outs, await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"], teamIds: [teamId] }))).toEqual({
+    changes: false,
+    replaces: [],
+  });
+});
+
+test("project roles are refused by check, before any request", async () => {
+  const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER"], projectRoles: [{ projectId: emu.projectId, roles: ["GROUP_READ_ONLY"] }] });
+  expect(result.failures).toEqual([{ property: "projectRoles", reason: expect.stringMatching(/Cloud Manager and Ops Manager .* cannot carry project roles/) }]);
+});
+
+test("invitee accepts, refresh: ACTIVE (seen in the member list), same id; no change", async () => {
+  const { id, outs } = await create({ username: "grace.hopper@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, outs.invitationId!);
+  const read = await refresh(id, outs);
+  expect(read.id).toBe(id);
+  expect(read.props).toMatchObject({ status: "ACTIVE", invitationId: outs.invitationId, firstName: "Grace", lastName: "Hopper", roles: ["ORG_MEMBER"] });
+  expect(await provider.diff(id, read.props!, await checked({ username: "grace.hopper@example.com", roles: ["ORG_MEMBER"] }))).toEqual({
+    changes: false,
+    replaces: [],
+  });
+});
+
+test("roles changed while PENDING: the invitation is updated in place", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  const mark = await h.requestCount(emu);
+  const result = await up(id, outs, await checked({ username: "ada@example.com", roles: ["ORG_GROUP_CREATOR", "ORG_MEMBER"], teamIds: [teamId] }));
+  expect(result.diff).toEqual({ changes: true, replaces: [] });
+  expect(result.outs).toMatchObject({ status: "PENDING", invitationId: outs.invitationId, roles: ["ORG_GROUP_CREATOR", "ORG_MEMBER"], teamIds: [teamId] });
+  const sent = await requestsSince(mark);
+  expect(sent.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual([
+    `PATCH /api/public/v1.0/orgs/${orgId}/invites/${outs.invitationId}`,
+  ]);
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "PENDING", orgRoles: ["ORG_GROUP_CREATOR", "ORG_MEMBER"] }]);
+});
+
+test("roles changed while ACTIVE: Cloud Manager says it has no API for it; Ops Manager updates the user's roles", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, outs.invitationId!);
+  const active = (await refresh(id, outs)).props!;
+  const news = await checked({ username: "ada@example.com", roles: ["ORG_OWNER"] });
+  await expect(provider.update(id, active, news)).rejects.toThrow(/Cloud Manager has no API to change an accepted member's organization roles/);
+
+  await emulatorControl.settings(emu, { publicApiFlavor: "ops-manager" });
+  await configureForEmulator(provider, emu, { platform: "ops-manager" });
+  const result = await up(id, active, await checked({ username: "ada@example.com", roles: ["ORG_OWNER"] }));
+  expect(result.diff).toEqual({ changes: true, replaces: [] });
+  expect(result.outs).toMatchObject({ status: "ACTIVE", roles: ["ORG_OWNER"] });
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_OWNER"] }]);
+});
+
+test("expired (clock +31 days), refresh, up: EXPIRED, then a new invitation with a new expiry", async () => {
+  const { id, outs } = await createExpired({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  const read = await refresh(id, outs);
+  expect(read.props!.status).toBe("INVITATION_EXPIRED");
+  const result = await up(id, read.props!, await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] }));
+  expect(result.diff).toMatchObject({ replaces: ["status"], deleteBeforeReplace: true });
+  expect(result.outs.status).toBe("PENDING");
+  expect(Date.parse(result.outs.invitationExpiresAt!)).toBeGreaterThan(Date.now() + 29 * DAY_MS);
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "PENDING" }]);
+});
+
+test("expired, up without refresh: the same re-invite", async () => {
+  const { id, outs } = await createExpired({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  const inputs = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  const result = await up(id, outs, inputs);
+  expect(result.diff).toEqual({ changes: true, replaces: [] });
+  expect(result.outs.status).toBe("PENDING");
+  expect(Date.parse(result.outs.invitationExpiresAt!)).toBeGreaterThan(Date.now() + 29 * DAY_MS);
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "PENDING", userId: result.outs.invitationId }]);
+  expect(await provider.diff(id, result.outs, inputs)).toEqual({ changes: false, replaces: [] });
+});
+
+test("invitee rejects: INVITATION_REJECTED on refresh, no change by default; re-invited under on-expiry-or-rejection", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.rejectInvitation(emu, orgId, outs.invitationId!);
+  const read = await refresh(id, outs);
+  expect(read.props!.status).toBe("INVITATION_REJECTED");
+  expect(await provider.diff(id, read.props!, await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] }))).toEqual({ changes: false, replaces: [] });
+  const result = await up(
+    id,
+    { ...read.props!, reinvite: "on-expiry-or-rejection" },
+    await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"], reinvite: "on-expiry-or-rejection" }),
+  );
+  expect(result.diff.replaces).toEqual(["status"]);
+  expect(result.outs.status).toBe("PENDING");
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "PENDING" }]);
+});
+
+test("username already an active member: 409 → clear error; with adopt, adopted and nothing duplicated", async () => {
+  const member = `member-${orgId}@example.com`;
+  await emulatorControl.seed(emu, { cloudUsers: [{ username: member, roles: [{ orgId, roleName: "ORG_MEMBER" }] }] });
+  await expect(provider.create(await checked({ username: member, roles: ["ORG_MEMBER"] }))).rejects.toThrow(/is already a member of this organization \(ACTIVE\).*adopt: true/);
+  const { outs } = await create({ username: member, roles: ["ORG_MEMBER"], adopt: true });
+  expect(outs).toMatchObject({ status: "ACTIVE", roles: ["ORG_MEMBER"] });
+  expect(await memberships(member)).toHaveLength(1);
+});
+
+test("destroy while PENDING / while ACTIVE; destroy after an out-of-band removal succeeds", async () => {
+  const pending = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await provider.delete(pending.id, pending.outs);
+  expect(await memberships("ada@example.com")).toEqual([]);
+
+  const active = await create({ username: "bob@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, active.outs.invitationId!);
+  await provider.delete(active.id, active.outs);
+  expect(await memberships("bob@example.com")).toEqual([]);
+
+  await expect(provider.delete(active.id, active.outs)).resolves.toBeUndefined();
+});
+
+test("500 users in the org: the limit error reads clearly", async () => {
+  await emulatorControl.seed(emu, {
+    cloudUsers: Array.from({ length: 500 }, (_, i) => ({ username: `cm${i}-${orgId}@example.com`, roles: [{ orgId, roleName: "ORG_MEMBER" }] })),
+  });
+  await expect(provider.create(await checked({ username: "late@example.com", roles: ["ORG_MEMBER"] }))).rejects.toThrow(
+    /^inviting late@example\.com to organization [a-f0-9]{24}: the organization has reached MongoDB Cloud's limit of 500 users/,
+  );
+});
+
+test("get by {orgId}/{username}: pending and accepted", async () => {
+  const { outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  const pending = await refresh(`${orgId}/ada@example.com`, { platform: "cloud-manager" } as OrgInvitationState);
+  expect(pending.props).toMatchObject({ status: "PENDING", invitationId: outs.invitationId });
+  await emulatorControl.acceptInvitation(emu, orgId, outs.invitationId!);
+  const active = await refresh(`${orgId}/ada@example.com`, {} as OrgInvitationState);
+  expect(active.props).toMatchObject({ status: "ACTIVE", userId: outs.invitationId });
+});
