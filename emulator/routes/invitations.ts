@@ -13,6 +13,7 @@ import type { OrgMembershipRecord } from "../store";
 import { EmulatorError, type EmulatorContext, type Platform, type Route, type RouteRequest } from "../types";
 import {
   addMembership,
+  addProjectInvitation,
   assertCapacity,
   assertEditable,
   assertEmailUsername,
@@ -32,6 +33,7 @@ import {
   requireProject,
   rolesInProject,
   sameUsername,
+  setProjectRoles,
   stringList,
   sweepMemberships,
   syncCloudUser,
@@ -287,7 +289,7 @@ function groupInvitation(ctx: EmulatorContext, groupId: string, orgId: string, i
 
 function setGroupRoles(ctx: EmulatorContext, m: OrgMembershipRecord, groupId: string, roles: string[]): void {
   assertEditable(m);
-  m.groupRoleAssignments = [...m.groupRoleAssignments.filter((a) => a.groupId !== groupId), { groupId, groupRoles: roles }];
+  setProjectRoles(m, groupId, roles);
   syncCloudUser(ctx.store, m.username);
 }
 
@@ -327,17 +329,7 @@ const groupInvitationRoutes: Route[] = [
         setGroupRoles(ctx, existing, project.id, input.roles!);
         return { status: 200, body: groupView(ctx, existing, project.id) };
       }
-      assertCapacity(ctx, project.orgId, username, { groupIds: [project.id] });
-      liveMembershipReplacingDead(ctx.store, project.orgId, username);
-      const m = addMembership(ctx, {
-        orgId: project.orgId,
-        username,
-        orgRoles: ["ORG_MEMBER"],
-        groupRoleAssignments: [{ groupId: project.id, groupRoles: input.roles! }],
-        teamIds: [],
-        inviterUsername: req.auth.principal,
-        origin: "project",
-      });
+      const m = addProjectInvitation(ctx, project, username, input.roles!, req.auth.principal);
       return { status: 200, body: groupView(ctx, m, project.id) };
     },
   },

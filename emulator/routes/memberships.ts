@@ -480,3 +480,59 @@ export function objectBody(req: RouteRequest): Record<string, unknown> {
   }
   return req.body as Record<string, unknown>;
 }
+
+/** A required string field of an already spec-checked body (`MISSING_ATTRIBUTE` when absent). */
+export function requiredString(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== "string") {
+    throw new EmulatorError(400, "MISSING_ATTRIBUTE", `The required attribute ${field} was not specified.`, [field]);
+  }
+  return value;
+}
+
+/**
+ * `:addRole` / `:removeRole` on a role list. Adding a held role or removing
+ * one not held changes nothing (safe to retry). The last role cannot be
+ * removed: the spec says to add the new role first, but documents no error
+ * code, so `CANNOT_REMOVE_LAST_ROLE` is the emulator's choice.
+ */
+export function changeRoles(current: readonly string[], role: string, action: "add" | "remove", username: string): string[] {
+  if (action === "add") return current.includes(role) ? [...current] : [...current, role];
+  if (!current.includes(role)) return [...current];
+  if (current.length === 1) {
+    throw new EmulatorError(
+      400,
+      "CANNOT_REMOVE_LAST_ROLE",
+      `Cannot remove ${role}: it is the last role of ${username}. Add the new role first, then remove this one.`,
+      [role, username],
+    );
+  }
+  return current.filter((r) => r !== role);
+}
+
+/** Replaces the user's roles in one project (none: out of the project). */
+export function setProjectRoles(m: OrgMembershipRecord, groupId: string, roles: readonly string[]): void {
+  const others = m.groupRoleAssignments.filter((a) => a.groupId !== groupId);
+  m.groupRoleAssignments = roles.length > 0 ? [...others, { groupId, groupRoles: [...roles] }] : others;
+}
+
+/** Invites someone who is not a live member of the project's org: ORG_MEMBER plus the project roles. */
+export function addProjectInvitation(
+  ctx: EmulatorContext,
+  project: Project,
+  username: string,
+  groupRoles: readonly string[],
+  inviterUsername: string,
+): OrgMembershipRecord {
+  assertCapacity(ctx, project.orgId, username, { groupIds: [project.id] });
+  liveMembershipReplacingDead(ctx.store, project.orgId, username);
+  return addMembership(ctx, {
+    orgId: project.orgId,
+    username,
+    orgRoles: ["ORG_MEMBER"],
+    groupRoleAssignments: [{ groupId: project.id, groupRoles: [...groupRoles] }],
+    teamIds: [],
+    inviterUsername,
+    origin: "project",
+  });
+}

@@ -13,6 +13,7 @@ import {
   assertEmailUsername,
   assertOrgRole,
   assertTeamsInOrg,
+  changeRoles,
   cloudUserView,
   findCloudUserByUsername,
   findMembershipByUsername,
@@ -23,6 +24,7 @@ import {
   orgUserView,
   rejectInvitation,
   removeMembership,
+  requiredString,
   requireMembership,
   requireOrg,
   objectBody,
@@ -204,58 +206,21 @@ const removeOrgUser: Route = {
   },
 };
 
-function orgRoleArgument(req: RouteRequest, orgId: string): string {
-  const role = objectBody(req).orgRole;
-  if (typeof role !== "string") {
-    throw new EmulatorError(400, "MISSING_ATTRIBUTE", "The required attribute orgRole was not specified.", ["orgRole"]);
-  }
-  assertOrgRole(role, orgId, ATLAS_ORG_ROLES);
-  return role;
-}
-
-const addOrgUserRole: Route = {
-  method: "POST",
-  path: `${V2}/{userId}:addRole`,
-  platform: "atlas-v2",
-  handle(req, ctx) {
-    const m = membershipFor(req, ctx);
-    const role = orgRoleArgument(req, m.orgId);
-    assertEditable(m);
-    // Adding a role the user already has changes nothing (safe to retry).
-    if (!m.orgRoles.includes(role)) m.orgRoles.push(role);
-    syncCloudUser(ctx.store, m.username);
-    return { status: 200, body: orgUserView(ctx, m) };
-  },
-};
-
-const removeOrgUserRole: Route = {
-  method: "POST",
-  path: `${V2}/{userId}:removeRole`,
-  platform: "atlas-v2",
-  handle(req, ctx) {
-    const m = membershipFor(req, ctx);
-    const role = orgRoleArgument(req, m.orgId);
-    assertEditable(m);
-    if (m.orgRoles.includes(role)) {
-      if (m.orgRoles.length === 1) throw lastRoleError(role, m.username);
-      m.orgRoles = m.orgRoles.filter((r) => r !== role);
-    }
-    syncCloudUser(ctx.store, m.username);
-    return { status: 200, body: orgUserView(ctx, m) };
-  },
-};
-
-/**
- * The spec says a user must keep at least one role ("add the new role first")
- * but documents no error code for it; this one is the emulator's choice.
- */
-export function lastRoleError(role: string, username: string): EmulatorError {
-  return new EmulatorError(
-    400,
-    "CANNOT_REMOVE_LAST_ROLE",
-    `Cannot remove ${role}: it is the last role of ${username}. Add the new role first, then remove this one.`,
-    [role, username],
-  );
+function orgRoleChange(action: "add" | "remove"): Route {
+  return {
+    method: "POST",
+    path: `${V2}/{userId}:${action}Role`,
+    platform: "atlas-v2",
+    handle(req, ctx) {
+      const m = membershipFor(req, ctx);
+      const role = requiredString(objectBody(req), "orgRole");
+      assertOrgRole(role, m.orgId, ATLAS_ORG_ROLES);
+      assertEditable(m);
+      m.orgRoles = changeRoles(m.orgRoles, role, action, m.username);
+      syncCloudUser(ctx.store, m.username);
+      return { status: 200, body: orgUserView(ctx, m) };
+    },
+  };
 }
 
 // ---- Cloud Manager / Ops Manager: the org's members ----
@@ -297,8 +262,8 @@ export const routes: Route[] = [
   getOrgUser,
   updateOrgUser,
   removeOrgUser,
-  addOrgUserRole,
-  removeOrgUserRole,
+  orgRoleChange("add"),
+  orgRoleChange("remove"),
   listOrgMembersV1,
   removeOrgMemberV1,
 ];

@@ -8,7 +8,7 @@
 import type { OrgMembershipRecord, Project } from "../store";
 import { EmulatorError, type EmulatorContext, type Route, type RouteRequest } from "../types";
 import {
-  addMembership,
+  addProjectInvitation,
   assertCapacity,
   assertEditable,
   assertEmailUsername,
@@ -18,8 +18,10 @@ import {
   findMembershipByUsername,
   groupUserView,
   isLive,
-  liveMembershipReplacingDead,
   removeMembership,
+  requiredString,
+  setProjectRoles,
+  changeRoles,
   requireProject,
   rolesInProject,
   objectBody,
@@ -28,7 +30,6 @@ import {
   syncCloudUser,
   findMembership,
 } from "./memberships";
-import { lastRoleError } from "./orgUsers";
 import { paginate } from "./paging";
 import { ATLAS_GROUP_ROLES } from "./roles";
 
@@ -45,11 +46,6 @@ function projectMember(req: RouteRequest, ctx: EmulatorContext): { project: Proj
     throw new EmulatorError(404, "USER_NOT_IN_GROUP", `User ${userId} is not in group ${project.id}.`, [userId, project.id]);
   }
   return { project, m };
-}
-
-function setProjectRoles(m: OrgMembershipRecord, groupId: string, roles: string[]): void {
-  const others = m.groupRoleAssignments.filter((a) => a.groupId !== groupId);
-  m.groupRoleAssignments = roles.length > 0 ? [...others, { groupId, groupRoles: roles }] : others;
 }
 
 const listProjectUsers: Route = {
@@ -111,17 +107,7 @@ const addProjectUser: Route = {
       syncCloudUser(ctx.store, existing.username);
       return { status: 201, body: groupUserView(ctx, existing, project.id) };
     }
-    assertCapacity(ctx, project.orgId, username, { groupIds: [project.id] });
-    liveMembershipReplacingDead(ctx.store, project.orgId, username);
-    const m = addMembership(ctx, {
-      orgId: project.orgId,
-      username,
-      orgRoles: ["ORG_MEMBER"],
-      groupRoleAssignments: [{ groupId: project.id, groupRoles: roles }],
-      teamIds: [],
-      inviterUsername: req.auth.principal,
-      origin: "project",
-    });
+    const m = addProjectInvitation(ctx, project, username, roles, req.auth.principal);
     return { status: 201, body: groupUserView(ctx, m, project.id) };
   },
 };
@@ -150,53 +136,28 @@ const removeProjectUser: Route = {
   },
 };
 
-function groupRoleArgument(req: RouteRequest, groupId: string): string {
-  const role = objectBody(req).groupRole;
-  if (typeof role !== "string") {
-    throw new EmulatorError(400, "MISSING_ATTRIBUTE", "The required attribute groupRole was not specified.", ["groupRole"]);
-  }
-  assertGroupRole(role, groupId, ATLAS_GROUP_ROLES);
-  return role;
+function projectRoleChange(action: "add" | "remove"): Route {
+  return {
+    method: "POST",
+    path: `${V2}/{userId}:${action}Role`,
+    platform: "atlas-v2",
+    handle(req, ctx) {
+      const { project, m } = projectMember(req, ctx);
+      const role = requiredString(objectBody(req), "groupRole");
+      assertGroupRole(role, project.id, ATLAS_GROUP_ROLES);
+      assertEditable(m);
+      setProjectRoles(m, project.id, changeRoles(rolesInProject(m, project.id), role, action, m.username));
+      syncCloudUser(ctx.store, m.username);
+      return { status: 200, body: groupUserView(ctx, m, project.id) };
+    },
+  };
 }
-
-const addProjectUserRole: Route = {
-  method: "POST",
-  path: `${V2}/{userId}:addRole`,
-  platform: "atlas-v2",
-  handle(req, ctx) {
-    const { project, m } = projectMember(req, ctx);
-    const role = groupRoleArgument(req, project.id);
-    assertEditable(m);
-    const current = rolesInProject(m, project.id);
-    if (!current.includes(role)) setProjectRoles(m, project.id, [...current, role]);
-    syncCloudUser(ctx.store, m.username);
-    return { status: 200, body: groupUserView(ctx, m, project.id) };
-  },
-};
-
-const removeProjectUserRole: Route = {
-  method: "POST",
-  path: `${V2}/{userId}:removeRole`,
-  platform: "atlas-v2",
-  handle(req, ctx) {
-    const { project, m } = projectMember(req, ctx);
-    const role = groupRoleArgument(req, project.id);
-    assertEditable(m);
-    const current = rolesInProject(m, project.id);
-    if (current.includes(role)) {
-      if (current.length === 1) throw lastRoleError(role, m.username);
-      setProjectRoles(m, project.id, current.filter((r) => r !== role));
-    }
-    syncCloudUser(ctx.store, m.username);
-    return { status: 200, body: groupUserView(ctx, m, project.id) };
-  },
-};
 
 export const routes: Route[] = [
   listProjectUsers,
   addProjectUser,
   getProjectUser,
   removeProjectUser,
-  addProjectUserRole,
-  removeProjectUserRole,
+  projectRoleChange("add"),
+  projectRoleChange("remove"),
 ];
