@@ -84,7 +84,6 @@ function parseChallenges(input: string): RawChallenge[] {
   while (i < n) {
     skip(" \t,");
     if (i >= n) break;
-    const start = i;
     const name = token();
     if (name === "") {
       i++; // stray character: skip it
@@ -110,8 +109,7 @@ function parseChallenges(input: string): RawChallenge[] {
       }
       if (current) current.params[name.toLowerCase()] = value;
     } else {
-      // A bare token starts a new challenge (scheme), unless it is token68 of the current one.
-      if (i === start) break;
+      // A bare token starts a new challenge (its scheme).
       current = { scheme: name, params: {} };
       out.push(current);
     }

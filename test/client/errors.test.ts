@@ -89,6 +89,28 @@ describe("Atlas error bodies", () => {
     );
   });
 
+  test("a 2xx body beyond the size cap is refused, not buffered without end", async () => {
+    await withServer(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        let sent = 0;
+        const pump = () => {
+          while (sent < 40 && res.write(chunk)) sent++;
+          if (sent < 40) res.once("drain", pump);
+          else res.end();
+        };
+        res.on("error", () => undefined);
+        pump();
+      },
+      async (client) => {
+        const err = await client.send({ method: "GET", path: "/big", version: null }).catch((e) => e);
+        expect(err).toBeInstanceOf(AtlasApiError);
+        expect(err.message).toBe("GET /big: HTTP 200: the answer is larger than the client reads (16777216 bytes read)");
+      },
+    );
+  });
+
   test("a truncated JSON error body (connection closed mid-body) is a network error, not a hang", async () => {
     await withServer(
       (_req, res, raw) => {
