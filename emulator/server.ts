@@ -93,7 +93,7 @@ export class EmulatorState implements EmulatorContext {
   initial!: SeedResult;
 
   constructor(
-    private readonly initialSeed: SeedInput,
+    private initialSeed: SeedInput,
     readonly contract: AtlasContract,
   ) {
     this.auth = new Authenticator(
@@ -101,6 +101,8 @@ export class EmulatorState implements EmulatorContext {
       () => this.now(),
     );
     this.reset();
+    // From now on `reset` recreates exactly these ids and credentials.
+    this.initialSeed = freezeSeed(this.initialSeed, this.initial);
   }
 
   now(): Date {
@@ -127,6 +129,19 @@ export class EmulatorState implements EmulatorContext {
 
 function defaultSettings(): EmulatorSettings {
   return { bypassInviteForExistingUsers: false, publicApiFlavor: "cloud-manager" };
+}
+
+/** The seed with every generated id and secret filled in from what seeding produced. */
+function freezeSeed(seed: SeedInput, result: SeedResult): SeedInput {
+  return {
+    ...seed,
+    orgs: result.orgs,
+    projects: result.projects,
+    teams: result.teams,
+    apiKeys: result.apiKeys,
+    serviceAccounts: result.serviceAccounts,
+    cloudUsers: seed.cloudUsers?.map((u, i) => ({ ...u, id: result.cloudUsers[i].id })),
+  };
 }
 
 /** The seed used at start: the given one completed with whatever the info line needs. */
