@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 afterEach(async () => {
   await emulatorControl.clearFaults(emu);
-  await fetch(`${emu.baseUrl}/__emulator/rate-limit`, { method: "DELETE" });
+  await emulatorControl.clearRateLimit(emu);
 });
 
 const usersPath = (groupId = emu.projectId) => `/api/atlas/v2/groups/${groupId}/databaseUsers`;
@@ -153,7 +153,7 @@ describe("rate limiting", () => {
   test("turning it off removes the headers", async () => {
     await emulatorControl.setRateLimit(emu, 5, 5);
     expect((await rawRequest("GET", usersPath())).headers.get("ratelimit-limit")).toBe("5");
-    await fetch(`${emu.baseUrl}/__emulator/rate-limit`, { method: "DELETE" });
+    await emulatorControl.clearRateLimit(emu);
     expect((await rawRequest("GET", usersPath())).headers.get("ratelimit-limit")).toBeNull();
   });
 });

@@ -35,14 +35,22 @@ export interface FaultRule {
   contentType?: string;
 }
 
+/** One entry of `GET /__emulator/requests` (control-API calls are not logged). */
 export interface LoggedRequest {
   method: string;
+  /** Raw path as received (still URL-encoded), without the query string. */
   path: string;
+  query: string;
+  /** Status sent; 0 when the connection was reset before answering. */
   status: number;
-  auth: "digest-challenge" | "digest" | "bearer" | "none";
-  at?: string;
-  /** Top-level field names of the JSON body (never values). */
-  bodyFields?: string[];
+  /** `basic` is the OAuth token endpoint (client id and secret). */
+  auth: "digest-challenge" | "digest" | "bearer" | "basic" | "none";
+  /** The `Accept` version asked for on v2 paths. */
+  version?: string;
+  /** The injected fault that shaped the response, if any. */
+  fault?: "status" | "reset" | "reset-after-commit" | "delay";
+  /** Emulator-clock time the request arrived. */
+  at: string;
 }
 
 export async function startTestEmulator(): Promise<EmulatorHandle> {
@@ -73,6 +81,7 @@ export const emulatorControl = {
   clearFaults: (emu: { baseUrl: string }) => control<unknown>(emu, "DELETE", "faults"),
   setRateLimit: (emu: { baseUrl: string }, capacity: number, refillPerMinute: number) =>
     control<unknown>(emu, "POST", "rate-limit", { capacity, refillPerMinute }),
+  clearRateLimit: (emu: { baseUrl: string }) => control<unknown>(emu, "DELETE", "rate-limit"),
   requests: (emu: { baseUrl: string }) => control<LoggedRequest[]>(emu, "GET", "requests"),
   clearRequests: (emu: { baseUrl: string }) => control<unknown>(emu, "DELETE", "requests"),
   state: (emu: { baseUrl: string }) => control<Record<string, unknown>>(emu, "GET", "state"),
