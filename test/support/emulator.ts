@@ -51,6 +51,8 @@ export interface LoggedRequest {
   fault?: "status" | "reset" | "reset-after-commit" | "delay";
   /** Emulator-clock time the request arrived. */
   at: string;
+  /** Top-level field names of a JSON object body, sorted (never values). */
+  bodyFields?: string[];
 }
 
 export async function startTestEmulator(): Promise<EmulatorHandle> {
