@@ -340,11 +340,6 @@ function buildDocument(spec: Json, mode: Mode): Json {
   // emulator sends what Atlas sends, so clients must not rely on either.
   const apiError = definitions.ApiError;
   if (apiError?.properties?.parameters?.items) apiError.properties.parameters.items = {};
-  // Known spec defect: CloudAppUser.mobileNumber's pattern is escaped twice
-  // (`\\\\+?1\\\\s*` in the JSON), so as written it only matches text holding
-  // literal backslashes. Un-double it: the North American number pattern meant.
-  const mobile = definitions.CloudAppUser?.properties?.mobileNumber;
-  if (typeof mobile?.pattern === "string") mobile.pattern = mobile.pattern.replace(/\\\\/g, "\\");
   return { $id: `atlas-${mode}`, definitions };
 }
 
@@ -388,7 +383,9 @@ function convert(spec: Json, schema: Json, mode: Mode, selfName?: string): Json 
     delete out.enum; // a placeholder such as "<a custom role name>": any value is allowed
   }
   if (typeof out.pattern === "string") {
-    // The official spec double-escapes the mobileNumber pattern (`\\\\s`), which would demand literal backslashes.
+    // Known spec defect: every mobileNumber pattern (CloudAppUser, Org/GroupActiveUserResponse)
+    // is escaped twice (`\\\\+?1\\\\s*` in the JSON), so as written it only matches text
+    // holding literal backslashes. Un-double it: the North American number pattern meant.
     out.pattern = out.pattern.replace(/\\\\/g, "\\");
   }
   if (source.nullable === true) {

@@ -4,7 +4,7 @@
  * `/groups/{groupId}/users/{userId}`. Adds run before removes, because a member
  * must always keep at least one role.
  */
-import { isNotFound } from "../client/errors";
+import { hasErrorCode, isNotFound } from "../client/errors";
 import {
   addOrgUserRole,
   createOrgInvitationV1,
@@ -47,7 +47,7 @@ async function findOrgMembership(client: RequestSender, orgId: string, userId: s
   try {
     return await getOrgUser(client, orgId, userId);
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if (isGone(err)) return undefined;
     throw err;
   }
 }
@@ -56,16 +56,21 @@ async function findProjectMembership(client: RequestSender, projectId: string, u
   try {
     return await getProjectUser(client, projectId, userId);
   } catch (err) {
-    if (isNotFound(err)) return undefined;
+    if (isGone(err)) return undefined;
     throw err;
   }
+}
+
+/** Not found, or not (any longer) a member: for a removal, the goal is reached. */
+function isGone(err: unknown): boolean {
+  return isNotFound(err) || hasErrorCode(err, "USER_NOT_IN_GROUP") || hasErrorCode(err, "USER_NOT_IN_ORG");
 }
 
 async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
   try {
     await call;
   } catch (err) {
-    if (!isNotFound(err)) throw err;
+    if (!isGone(err)) throw err;
   }
 }
 

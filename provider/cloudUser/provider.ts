@@ -110,7 +110,7 @@ export const provider = {
     configureRuntime(req);
   },
 
-  async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
     let platform: CloudUserPlatform;
     try {
       platform = resolvePlatform(news?.platform);
@@ -118,7 +118,8 @@ export const provider = {
       // No platform without settings: report the configuration problem itself, before any request.
       return { inputs: news, failures: [{ property: "", reason: err instanceof Error ? err.message : String(err) }] };
     }
-    return checkWith(cloudUserArgsSchema(platform), news);
+    const creating = olds?.username === undefined;
+    return checkWith(cloudUserArgsSchema(platform, { creating }), news);
   },
 
   async diff(_id: string, olds: Partial<CloudUserOutputs>, news: CloudUserInputs): Promise<pulumi.dynamic.DiffResult> {

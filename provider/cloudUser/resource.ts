@@ -62,26 +62,26 @@ export interface CloudUserArgs {
  */
 export class CloudUser extends pulumi.dynamic.Resource {
   /** The account's id (24 hex digits). */
-  public readonly userId!: pulumi.Output<string>;
-  public readonly username!: pulumi.Output<string>;
+  declare public readonly userId: pulumi.Output<string>;
+  declare public readonly username: pulumi.Output<string>;
   /** The declared password (secret); no API ever returns it. */
-  public readonly password!: pulumi.Output<string | undefined>;
-  public readonly emailAddress!: pulumi.Output<string | undefined>;
-  public readonly firstName!: pulumi.Output<string | undefined>;
-  public readonly lastName!: pulumi.Output<string | undefined>;
-  public readonly mobileNumber!: pulumi.Output<string | undefined>;
-  public readonly country!: pulumi.Output<string | undefined>;
+  declare public readonly password: pulumi.Output<string | undefined>;
+  declare public readonly emailAddress: pulumi.Output<string | undefined>;
+  declare public readonly firstName: pulumi.Output<string | undefined>;
+  declare public readonly lastName: pulumi.Output<string | undefined>;
+  declare public readonly mobileNumber: pulumi.Output<string | undefined>;
+  declare public readonly country: pulumi.Output<string | undefined>;
   /** The declared roles. */
-  public readonly roles!: pulumi.Output<CloudUserRoleState[]>;
+  declare public readonly roles: pulumi.Output<CloudUserRoleState[]>;
   /** The roles the API reports: those the user has accepted. */
-  public readonly activeRoles!: pulumi.Output<CloudUserRoleState[]>;
+  declare public readonly activeRoles: pulumi.Output<CloudUserRoleState[]>;
   /** Declared roles waiting for the user to accept the invitation (refresh to update). */
-  public readonly pendingRoles!: pulumi.Output<CloudUserRoleState[]>;
-  public readonly teamIds!: pulumi.Output<string[]>;
-  public readonly createdAt!: pulumi.Output<string | undefined>;
-  public readonly lastAuth!: pulumi.Output<string | undefined>;
+  declare public readonly pendingRoles: pulumi.Output<CloudUserRoleState[]>;
+  declare public readonly teamIds: pulumi.Output<string[]>;
+  declare public readonly createdAt: pulumi.Output<string | undefined>;
+  declare public readonly lastAuth: pulumi.Output<string | undefined>;
   /** The platform the account lives on. */
-  public readonly platform!: pulumi.Output<CloudUserPlatform>;
+  declare public readonly platform: pulumi.Output<CloudUserPlatform>;
 
   constructor(name: string, args: CloudUserArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = {

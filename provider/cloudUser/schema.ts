@@ -8,6 +8,10 @@ import { CLOUD_USER_PLATFORMS, ROLES_BY_PLATFORM, platformsWithRole, roleScope, 
 
 const HEX24 = /^[a-f0-9]{24}$/;
 
+/** The Atlas v2 spec's `mobileNumber` pattern (a North American number), as meant (the spec escapes it twice). */
+const ATLAS_MOBILE_NUMBER =
+  /(?:(?:\+?1\s*(?:[.-]\s*)?)?(?:(\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\s*(?:[.-]\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\s*(?:[.-]\s*)?([0-9]{4})$/;
+
 const objectId = (what: string) =>
   z.string().regex(HEX24, { message: `must be the 24-hexadecimal-digit id of the ${what} (e.g. 5f1b2c3d4e5f6a7b8c9d0e1f)` });
 
@@ -55,15 +59,18 @@ const REQUIRED_AT_CREATION: Readonly<Record<CloudUserPlatform, readonly (keyof C
 
 /**
  * The schema `check` runs, for the platform the resource will live on: role
- * names come from that platform's list, and the fields it requires are required.
+ * names come from that platform's list, and the fields it requires at creation
+ * are required when `creating`.
  */
-export function cloudUserArgsSchema(platform: CloudUserPlatform) {
+export function cloudUserArgsSchema(platform: CloudUserPlatform, opts: { creating?: boolean } = {}) {
+  const creating = opts.creating ?? true;
   return baseArgs
     .superRefine((args, ctx) => {
       if (args.password.toLowerCase().includes(args.username.toLowerCase())) {
         ctx.addIssue({ code: "custom", path: ["password"], message: "password must not contain the username" });
       }
-      for (const field of REQUIRED_AT_CREATION[platform]) {
+      // Only creation needs them: leaving one out later just stops managing it.
+      for (const field of creating ? REQUIRED_AT_CREATION[platform] : []) {
         if (args[field] === undefined) {
           ctx.addIssue({ code: "custom", path: [field], message: `${field} is required on ${platform}` });
         }
@@ -73,6 +80,13 @@ export function cloudUserArgsSchema(platform: CloudUserPlatform) {
           code: "custom",
           path: ["emailAddress"],
           message: "on atlas the email address is always the username: leave emailAddress out",
+        });
+      }
+      if (platform === "atlas" && args.mobileNumber !== undefined && !ATLAS_MOBILE_NUMBER.test(args.mobileNumber)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["mobileNumber"],
+          message: "on atlas mobileNumber must be a North American number, e.g. 212-555-0100 or +1 212 555 0100",
         });
       }
       const roles = args.roles ?? [];

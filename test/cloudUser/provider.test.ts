@@ -150,7 +150,9 @@ describe.each<CloudUserPlatform>(["atlas", "atlas-v1"])("CloudUser on %s: Atlas 
     async (field) => {
       const inputs = await checked(declared(platform, { mobileNumber: "212-555-0100" }));
       const { id, outs } = await created(inputs);
-      const value = field === "country" ? "DE" : field === "emailAddress" ? "other@example.com" : "Changed";
+      // On atlas an email other than the username already fails in check (see schema.test.ts).
+      if (field === "emailAddress" && platform === "atlas") return;
+      const value = { country: "DE", emailAddress: "other@example.com", mobileNumber: "212-555-0199" }[field as string] ?? "Changed";
       const news = await checked({ ...inputs, [field]: value }, inputs);
       await expect(provider.diff(id, outs, news)).rejects.toThrow(
         new RegExp(`cannot change ${field} of cloud user .* on ${platform}: .*edit their profile.*ignoreChanges`),

@@ -63,6 +63,7 @@ describe("CloudUser check", () => {
     ["duplicate role", { roles: [{ orgId: ORG, roleName: "ORG_MEMBER" }, { orgId: ORG, roleName: "ORG_MEMBER" }] }, "roles[1]", /duplicate role/],
     ["no roles on Atlas", { roles: [] }, "roles", /at least one org or project role is required on atlas/],
     ["missing country on Atlas", { country: undefined }, "country", /country is required on atlas/],
+    ["a mobile number Atlas refuses", { mobileNumber: "12345" }, "mobileNumber", /North American number/],
     ["an email other than the username on Atlas", { emailAddress: "other@example.com" }, "emailAddress", /always the username/],
   ])("%s fails naming the property", (_name, change, property, reason) => {
     expect(failureFor("atlas", { ...valid, ...change }, property)).toMatch(reason);
