@@ -58,28 +58,28 @@ export interface OrgInvitationArgs {
  * `{orgId}/{invitationId}`); {@link OrgInvitation.get} also takes `{orgId}/{username}`.
  */
 export class OrgInvitation extends pulumi.dynamic.Resource {
-  public readonly orgId!: pulumi.Output<string>;
-  public readonly username!: pulumi.Output<string>;
-  public readonly roles!: pulumi.Output<OrgRoleName[]>;
-  public readonly projectRoles!: pulumi.Output<{ projectId: string; roles: string[] }[]>;
-  public readonly teamIds!: pulumi.Output<string[]>;
-  public readonly reinvite!: pulumi.Output<"on-expiry" | "on-expiry-or-rejection" | "never">;
-  public readonly adopt!: pulumi.Output<boolean>;
+  declare public readonly orgId: pulumi.Output<string>;
+  declare public readonly username: pulumi.Output<string>;
+  declare public readonly roles: pulumi.Output<OrgRoleName[]>;
+  declare public readonly projectRoles: pulumi.Output<{ projectId: string; roles: string[] }[]>;
+  declare public readonly teamIds: pulumi.Output<string[]>;
+  declare public readonly reinvite: pulumi.Output<"on-expiry" | "on-expiry-or-rejection" | "never">;
+  declare public readonly adopt: pulumi.Output<boolean>;
   /** The org user's id (Cloud/Ops Manager: the invitation's id, which the member keeps). */
-  public readonly userId!: pulumi.Output<string | undefined>;
+  declare public readonly userId: pulumi.Output<string | undefined>;
   /** Cloud/Ops Manager only: the v1.0 invitation id. */
-  public readonly invitationId!: pulumi.Output<string | undefined>;
+  declare public readonly invitationId: pulumi.Output<string | undefined>;
   /** `PENDING`, `ACTIVE`, `INVITATION_EXPIRED` or `INVITATION_REJECTED`, as of the last create, update or refresh. */
-  public readonly status!: pulumi.Output<"PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED">;
-  public readonly invitationCreatedAt!: pulumi.Output<string | undefined>;
+  declare public readonly status: pulumi.Output<"PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED">;
+  declare public readonly invitationCreatedAt: pulumi.Output<string | undefined>;
   /** When the pending invitation expires (30 days after it was sent). */
-  public readonly invitationExpiresAt!: pulumi.Output<string | undefined>;
-  public readonly inviterUsername!: pulumi.Output<string | undefined>;
+  declare public readonly invitationExpiresAt: pulumi.Output<string | undefined>;
+  declare public readonly inviterUsername: pulumi.Output<string | undefined>;
   /** Set once the invitation is accepted. */
-  public readonly firstName!: pulumi.Output<string | undefined>;
-  public readonly lastName!: pulumi.Output<string | undefined>;
-  public readonly createdAt!: pulumi.Output<string | undefined>;
-  public readonly lastAuth!: pulumi.Output<string | undefined>;
+  declare public readonly firstName: pulumi.Output<string | undefined>;
+  declare public readonly lastName: pulumi.Output<string | undefined>;
+  declare public readonly createdAt: pulumi.Output<string | undefined>;
+  declare public readonly lastAuth: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: OrgInvitationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -99,6 +99,8 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
         lastAuth: undefined,
       },
       opts,
+      "atlas-users",
+      "OrgInvitation",
     );
   }
 

@@ -29,6 +29,7 @@ import {
   PulumiCommand,
   Stack,
 } from "@pulumi/pulumi/automation";
+import { CONFIG_KEYS, type Platform } from "../../provider/config";
 import { linkPackageInto, repoRoot } from "./workdir";
 
 
@@ -115,9 +116,17 @@ export interface EngineStackOptions {
   config?: Record<string, { value: string; secret?: boolean }>;
   /** Put the service-account pair (clientId/clientSecret) in config instead of the API-key pair. */
   useServiceAccount?: boolean;
+  /** `atlasUsers:platform` (unset: Atlas). */
+  platform?: Platform;
   /** Project name; bare config keys in programs (`new pulumi.Config()`) live under it. */
   projectName?: string;
   stackName?: string;
+  /**
+   * What `pulumi-atlas-users` resolves to for the engine's provider host
+   * (default: this repo, i.e. its built `dist/`). A copy lets a test edit
+   * "the installed implementation".
+   */
+  packageRoot?: string;
 }
 
 /** Per-resource step counts, excluding the stack itself and provider resources. */
@@ -193,6 +202,11 @@ export interface EngineStack {
   dispose(): Promise<void>;
 }
 
+/** The Pulumi type token of one of this package's resources (`DatabaseUser` → `pulumi-nodejs:dynamic/atlas-users:DatabaseUser`). */
+export function atlasType(resource: "DatabaseUser" | "OrgInvitation" | "CloudUser"): string {
+  return `pulumi-nodejs:dynamic/atlas-users:${resource}`;
+}
+
 const PASSPHRASE = "engine-tests-only-passphrase";
 
 function isInfrastructure(type: string): boolean {
@@ -242,8 +256,9 @@ function plainOutputs(outputs: OutputMap): { outputs: Record<string, unknown>; s
 
 /**
  * Creates a stack in a fresh temp directory, with the emulator's address and
- * credentials in stack config (`mongodbatlas:*`, keys as secrets), never in
- * the environment of this process.
+ * credentials in stack config (`mongodbatlas:*`, the private key or client
+ * secret as a Pulumi secret; `atlasUsers:allowInsecureHttp` for the
+ * emulator's plain HTTP), never in the environment of this process.
  */
 export async function createEngineStack(opts: EngineStackOptions): Promise<EngineStack> {
   if (!engine.available || !engine.root) throw new Error(`engine unavailable: ${engine.reason}`);
@@ -252,7 +267,7 @@ export async function createEngineStack(opts: EngineStackOptions): Promise<Engin
   const pulumiHome = path.join(dir, "home");
   const workDir = path.join(dir, "work");
   for (const d of [backend, pulumiHome, workDir]) fs.mkdirSync(d, { recursive: true });
-  linkPackageInto(workDir);
+  linkPackageInto(workDir, opts.packageRoot);
 
   const projectName = opts.projectName ?? "atlas-users-engine-test";
   const stackName = opts.stackName ?? "test";
@@ -284,15 +299,18 @@ export async function createEngineStack(opts: EngineStackOptions): Promise<Engin
 
   const { emulator } = opts;
   const config: Record<string, { value: string; secret?: boolean }> = {
-    "mongodbatlas:baseUrl": { value: emulator.baseUrl },
+    [CONFIG_KEYS.baseUrl]: { value: emulator.baseUrl },
+    // The emulator speaks plain HTTP on loopback.
+    [CONFIG_KEYS.allowInsecureHttp]: { value: "true" },
+    ...(opts.platform ? { [CONFIG_KEYS.platform]: { value: opts.platform } } : {}),
     ...(opts.useServiceAccount
       ? {
-          "mongodbatlas:clientId": { value: emulator.clientId },
-          "mongodbatlas:clientSecret": { value: emulator.clientSecret, secret: true },
+          [CONFIG_KEYS.clientId]: { value: emulator.clientId },
+          [CONFIG_KEYS.clientSecret]: { value: emulator.clientSecret, secret: true },
         }
       : {
-          "mongodbatlas:publicKey": { value: emulator.publicKey },
-          "mongodbatlas:privateKey": { value: emulator.privateKey, secret: true },
+          [CONFIG_KEYS.publicKey]: { value: emulator.publicKey },
+          [CONFIG_KEYS.privateKey]: { value: emulator.privateKey, secret: true },
         }),
     ...opts.config,
   };

@@ -13,12 +13,15 @@ import path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
-/** Adds the two `node_modules` links to `dir` (created if needed). */
-export function linkPackageInto(dir: string): void {
+/**
+ * Adds the two `node_modules` links to `dir` (created if needed).
+ * `packageRoot` (default: this repo) is what `pulumi-atlas-users` resolves to.
+ */
+export function linkPackageInto(dir: string, packageRoot: string = repoRoot): void {
   const nodeModules = path.join(dir, "node_modules");
   fs.mkdirSync(nodeModules, { recursive: true });
   fs.symlinkSync(path.join(repoRoot, "node_modules", "@pulumi"), path.join(nodeModules, "@pulumi"), "dir");
-  fs.symlinkSync(repoRoot, path.join(nodeModules, "pulumi-atlas-users"), "dir");
+  fs.symlinkSync(packageRoot, path.join(nodeModules, "pulumi-atlas-users"), "dir");
 }
 
 /** A fresh temp directory with the links; remove it with `fs.rmSync(dir, {recursive: true})`. */
