@@ -3,6 +3,7 @@
  * expiry, the 409 rule, PATCH / addRole / removeRole, list filters and paging,
  * the invitee's accept / reject, and the org and team limits.
  */
+import fc from "fast-check";
 import { apiClient, seedOrgAndProject, serviceAccountToken, specProblems, type ApiCall, type ApiResponse } from "../support/atlasApi";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 
@@ -370,5 +371,99 @@ describe("limits", () => {
     const first = await call({ method: "GET", path: `/api/atlas/v2/orgs/${orgId}/users?username=org499@example.com`, version: V });
     await emulatorControl.rejectInvitation(emu, orgId, first.body.results[0].id);
     expect((await invite("org-over@example.com")).status).toBe(201);
+  });
+});
+
+describe("invariants under arbitrary sequences (property)", () => {
+  const USERNAMES = ["p1@example.com", "p2@example.com", "p3@example.com"];
+  const ORG_ROLES = ["ORG_MEMBER", "ORG_READ_ONLY", "ORG_OWNER"];
+  type Op =
+    | { kind: "invite"; who: number; role: number; withProject: boolean }
+    | { kind: "projectInvite"; who: number }
+    | { kind: "accept" | "reject" | "delete"; who: number }
+    | { kind: "addRole" | "removeRole"; who: number; role: number }
+    | { kind: "advanceDays"; days: number };
+
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant("invite" as const), who: fc.nat(2), role: fc.nat(2), withProject: fc.boolean() }),
+    fc.record({ kind: fc.constant("projectInvite" as const), who: fc.nat(2) }),
+    fc.record({ kind: fc.constantFrom("accept" as const, "reject" as const, "delete" as const), who: fc.nat(2) }),
+    fc.record({ kind: fc.constantFrom("addRole" as const, "removeRole" as const), who: fc.nat(2), role: fc.nat(2) }),
+    fc.record({ kind: fc.constant("advanceDays" as const), days: fc.constantFrom(1, 10, 29) }),
+  );
+
+  async function findId(username: string): Promise<string | undefined> {
+    const res = await call({ method: "GET", path: `/api/atlas/v2/orgs/${orgId}/users?username=${username}`, version: V });
+    return res.body.results[0]?.id;
+  }
+
+  it("one record per username, no 5xx, spec-valid answers, and accounts' roles equal their active memberships", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        // Back to real time each run, or the clock would pass the 2023-01-01 sunset (410) after many runs.
+        await emulatorControl.setClock(emu, new Date().toISOString());
+        ({ orgId, projectId } = await seedOrgAndProject(emu));
+        await renewToken();
+        for (const o of ops) {
+          let res: ApiResponse | undefined;
+          let template = USER;
+          if (o.kind === "advanceDays") {
+            await emulatorControl.advanceClock(emu, o.days * 24 * 3600);
+            await renewToken();
+            continue;
+          }
+          const username = USERNAMES[o.who]!;
+          if (o.kind === "invite") {
+            const roles: Record<string, unknown> = { orgRoles: [ORG_ROLES[o.role]!] };
+            if (o.withProject) roles.groupRoleAssignments = [{ groupId: projectId, groupRoles: ["GROUP_READ_ONLY"] }];
+            res = await invite(username, { roles });
+            template = USERS;
+          } else if (o.kind === "projectInvite") {
+            res = await call({ method: "POST", path: `/api/atlas/v2/groups/${projectId}/users`, version: V, body: { username, roles: ["GROUP_OWNER"] } });
+            template = "/api/atlas/v2/groups/{groupId}/users";
+          } else {
+            const id = await findId(username);
+            if (!id) continue;
+            if (o.kind === "accept" || o.kind === "reject") {
+              const r = await fetch(`${emu.baseUrl}/__emulator/orgs/${orgId}/users/${id}:${o.kind}`, { method: "POST" });
+              expect(r.status).toBeLessThan(500);
+              continue;
+            }
+            if (o.kind === "delete") {
+              res = await call({ method: "DELETE", path: `/api/atlas/v2/orgs/${orgId}/users/${id}`, version: V });
+            } else {
+              res = await call({
+                method: "POST",
+                path: `/api/atlas/v2/orgs/${orgId}/users/${id}:${o.kind}`,
+                version: V,
+                body: { orgRole: ORG_ROLES[o.role] },
+              });
+              template = `${USER}:${o.kind}`;
+            }
+          }
+          expect(res.status).toBeLessThan(500);
+          if (res.status < 300) expect(specProblems(o.kind === "delete" ? "DELETE" : "POST", template, res)).toEqual([]);
+        }
+        const all = await call({ method: "GET", path: `/api/atlas/v2/orgs/${orgId}/users`, version: V });
+        expectValid("GET", USERS, all);
+        const names = all.body.results.map((u: { username: string }) => u.username);
+        expect(new Set(names).size).toBe(names.length);
+        for (const member of all.body.results.filter((u: { orgMembershipStatus: string }) => u.orgMembershipStatus === "ACTIVE")) {
+          const account = await call({ method: "GET", path: `/api/atlas/v2/users/${member.id}`, version: "2023-01-01" });
+          expect(account.status).toBe(200);
+          const inThisOrg = (account.body.roles as { orgId?: string; groupId?: string; roleName: string }[])
+            .filter((r) => r.orgId === orgId || r.groupId === projectId)
+            .map((r) => `${r.orgId ?? r.groupId}:${r.roleName}`)
+            .sort();
+          const expected = [
+            ...member.roles.orgRoles.map((r: string) => `${orgId}:${r}`),
+            ...member.roles.groupRoleAssignments.flatMap((a: { groupId: string; groupRoles: string[] }) => a.groupRoles.map((r) => `${a.groupId}:${r}`)),
+          ].sort();
+          expect(inThisOrg).toEqual(expected);
+          expect(member.roles.orgRoles.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 });
