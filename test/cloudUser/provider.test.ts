@@ -217,6 +217,27 @@ describe("CloudUser on atlas: a lost create response", () => {
   });
 });
 
+describe("CloudUser on atlas: membership limits", () => {
+  beforeEach(async () => usePlatform("atlas"));
+
+  test("a full organization (500 users) gives a readable error naming the account and the limit", async () => {
+    const seeded = (await emulatorControl.seed(emu, {
+      orgs: [{ name: "Full Org" }],
+    })) as { orgs: { id: string }[] };
+    const fullOrg = seeded.orgs[0]!.id;
+    await emulatorControl.seed(emu, {
+      cloudUsers: Array.from({ length: 500 }, (_, i) => ({
+        username: `member${i}@full.example.com`,
+        roles: [{ orgId: fullOrg, roleName: "ORG_MEMBER" }],
+      })),
+    });
+    const inputs = await checked(declared("atlas", { roles: [{ orgId: fullOrg, roleName: "ORG_MEMBER" }] }));
+    await expect(provider.create(inputs)).rejects.toThrow(
+      new RegExp(`creating cloud user ${inputs.username.replace(/\./g, "\\.")} on atlas: .*MAX_USERS_PER_ORG_EXCEEDED.*500`),
+    );
+  });
+});
+
 describe("CloudUser on cloud-manager: specifics", () => {
   beforeEach(async () => usePlatform("cloud-manager"));
 
