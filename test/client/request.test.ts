@@ -1,3 +1,4 @@
+import { Agent } from "undici";
 import { AtlasClient, type AtlasClientOptions } from "../../provider/client/client";
 import { InvalidOptionError } from "../../provider/client/errors";
 import { apiPath, mediaType } from "../../provider/client/request";
@@ -71,6 +72,27 @@ describe("what goes on the wire", () => {
       expect(server.requests.at(-1)!.url).toBe("/prefix/api/public/v1.0/users/u");
     } finally {
       await prefixed.close();
+    }
+  });
+
+  test("an injected dispatcher is used, and left open by close()", async () => {
+    const agent = new Agent();
+    let dispatched = 0;
+    const counting = agent.compose((dispatch) => (opts, handler) => {
+      dispatched++;
+      return dispatch(opts, handler);
+    });
+    const injected = new AtlasClient({ baseUrl: server.url, credentials, dispatcher: counting });
+    try {
+      await injected.send({ method: "GET", path: "/api/x", version: null });
+      expect(dispatched).toBe(1);
+      await injected.close();
+      await expect(injected.send({ method: "GET", path: "/api/x", version: null })).rejects.toThrow("AtlasClient.send called after close()");
+      const res = await agent.request({ origin: server.url, path: "/api/y", method: "GET" });
+      expect(res.statusCode).toBe(200);
+      await res.body.text();
+    } finally {
+      await agent.close();
     }
   });
 
