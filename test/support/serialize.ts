@@ -35,19 +35,29 @@ function runNode(script: string, cwd: string, stdin?: string, env?: NodeJS.Proce
 }
 
 /**
- * Serializes `providerShim(implModule)` from the built `dist/` with the SDK's
- * serializer, in a fresh process (no jest transform involved).
+ * Serializes `providerShim(implModule)` for each module from the built
+ * `dist/` with the SDK's serializer, in one fresh process (no jest transform
+ * involved), in order.
  */
-export async function serializeBuiltProvider(implModule: string): Promise<SerializedProvider> {
+export async function serializeBuiltProviders(implModules: string[]): Promise<SerializedProvider[]> {
   const script = `
     const { providerShim } = require(${JSON.stringify(path.join(repoRoot, "dist", "provider", "common", "shim.js"))});
     const sc = require("@pulumi/pulumi/runtime/closure/serializeClosure");
-    const provider = providerShim(${JSON.stringify(implModule)});
-    sc.serializeFunction(() => provider, { allowSecrets: true }).then(
-      (sf) => process.stdout.write(JSON.stringify({ text: sf.text, containsSecrets: sf.containsSecrets })),
-      (err) => { console.error(err && err.stack || err); process.exit(1); },
-    );`;
+    (async () => {
+      const out = [];
+      for (const implModule of ${JSON.stringify(implModules)}) {
+        const provider = providerShim(implModule);
+        const sf = await sc.serializeFunction(() => provider, { allowSecrets: true });
+        out.push({ text: sf.text, containsSecrets: sf.containsSecrets });
+      }
+      process.stdout.write(JSON.stringify(out));
+    })().catch((err) => { console.error(err && err.stack || err); process.exit(1); });`;
   return JSON.parse(await runNode(script, repoRoot));
+}
+
+/** {@link serializeBuiltProviders} for one module. */
+export async function serializeBuiltProvider(implModule: string): Promise<SerializedProvider> {
+  return (await serializeBuiltProviders([implModule]))[0];
 }
 
 /** Serializes any provider object in this process, with the same SDK call. */
