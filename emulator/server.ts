@@ -9,7 +9,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { Authenticator, OAuthError } from "./auth";
+import { Authenticator, DIGEST_REALM, OAuthError } from "./auth";
 import { EmulatorClock } from "./clock";
 import { atlasContract, baseMediaType, requestedVersion as requestedVersionOf, type AtlasContract, type NegotiatedVersion } from "./contract";
 import { handleControl, type ControlResponse } from "./control";
@@ -67,7 +67,7 @@ export interface LoggedRequest {
   /** Raw path as received (still URL-encoded), without the query string. */
   path: string;
   query: string;
-  /** Status sent; 0 when the connection was reset before answering. */
+  /** Status sent; 0 when the connection closed first (a reset fault, or the client gave up). */
   status: number;
   auth: "digest-challenge" | "digest" | "bearer" | "basic" | "none";
   /** The `Accept` version asked for on v2 paths. */
@@ -302,7 +302,6 @@ async function handle(
   });
   const started = Date.now();
   res.on("close", () => {
-    if (!res.writableFinished && entry.fault === undefined) entry.fault = "reset";
     log(`${entry.at} ${method} ${rawUrl} ${res.writableFinished ? res.statusCode : "reset"} ${entry.auth} ${Date.now() - started}ms`);
   });
 
@@ -605,7 +604,7 @@ async function handleOAuth(
     }
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err;
-    const headers: Record<string, string> = err.status === 401 ? { "WWW-Authenticate": `Basic realm="${"MMS Public API"}"` } : {};
+    const headers: Record<string, string> = err.status === 401 ? { "WWW-Authenticate": `Basic realm="${DIGEST_REALM}"` } : {};
     sendJson(res, err.status, { error: err.error, error_description: err.description }, headers);
   }
 }
