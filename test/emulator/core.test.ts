@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { atlasContract, MAX_BODY_BYTES } from "../../emulator";
+import { atlasContract, MAX_BODY_BYTES, startEmulator } from "../../emulator";
 import { routes } from "../../emulator/routes";
 import { serviceAccountToken } from "../support/atlasApi";
 import { assertSpecValid } from "../support/checkedApi";
@@ -189,5 +189,27 @@ describe("the response validator can fail", () => {
     const copy = JSON.parse(fs.readFileSync(path.join(__dirname, "../../emulator/spec/atlas-admin-v2-users-subset.json"), "utf8"));
     expect(copy.info.license.name).toBe("CC BY-NC-SA 3.0 US");
     expect(copy.info["x-source"].officialRepo).toBe("mongodb/openapi");
+  });
+});
+
+describe("startEmulator({seed})", () => {
+  test("uses the given ids and credentials, fills in what is missing, and keeps them across reset", async () => {
+    const orgId = "0123456789abcdef01234567";
+    const projectId = "76543210fedcba9876543210";
+    const custom = await startEmulator({
+      port: 0,
+      quiet: true,
+      seed: { orgs: [{ id: orgId, name: "mine" }], projects: [{ id: projectId, orgId }], apiKeys: [{ publicKey: "pubkey01", privateKey: "private-1" }] },
+    });
+    try {
+      expect(custom).toMatchObject({ orgId, projectId, publicKey: "pubkey01", privateKey: "private-1" });
+      expect(custom.clientId).toMatch(/^mdb_sa_id_[a-f0-9]{24}$/); // no service account given: one is generated
+      await emulatorControl.reset(custom);
+      const state = (await emulatorControl.state(custom)) as { orgs: { id: string }[]; serviceAccounts: { clientId: string }[] };
+      expect(state.orgs.map((o) => o.id)).toEqual([orgId]);
+      expect(state.serviceAccounts.map((a) => a.clientId)).toEqual([custom.clientId]);
+    } finally {
+      await custom.close();
+    }
   });
 });
