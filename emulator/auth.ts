@@ -15,7 +15,7 @@ export const DIGEST_REALM = "MMS Public API";
 /** How long a nonce lives, by the emulator clock. */
 export const NONCE_TTL_SECONDS = 300;
 /** How many requests one nonce may authenticate before it is stale. */
-export const NONCE_MAX_USES = 1000;
+export const NONCE_MAX_USES = 100;
 export const TOKEN_TTL_SECONDS = 3600;
 
 interface NonceState {

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { NONCE_TTL_SECONDS } from "../../emulator/auth";
+import { NONCE_MAX_USES, NONCE_TTL_SECONDS } from "../../emulator/auth";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 
 const execFileAsync = promisify(execFile);
@@ -135,6 +135,20 @@ describe("HTTP Digest (API keys)", () => {
     expect(fresh.nonce).not.toBe(nonce);
     const retried = digestHeader({ user: emu.publicKey, pass: emu.privateKey, method: "GET", uri: usersPath(), nonce: fresh.nonce, nc: "00000001" });
     expect((await getWithDigest(retried)).status).toBe(200);
+  });
+
+  test(`a nonce is stale after ${NONCE_MAX_USES} uses`, async () => {
+    const { nonce } = await challenge();
+    const auth = (n: number) =>
+      digestHeader({ user: emu.publicKey, pass: emu.privateKey, method: "GET", uri: usersPath(), nonce, nc: n.toString(16).padStart(8, "0") });
+    for (let n = 1; n <= NONCE_MAX_USES; n++) {
+      const res = await getWithDigest(auth(n));
+      if (res.status !== 200) throw new Error(`use ${n} of the nonce was refused: ${res.status}`);
+      await res.arrayBuffer();
+    }
+    const stale = await getWithDigest(auth(NONCE_MAX_USES + 1));
+    expect(stale.status).toBe(401);
+    expect(parseChallenge(stale.headers.get("www-authenticate")).stale).toBe("true");
   });
 });
 
