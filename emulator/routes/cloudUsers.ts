@@ -12,7 +12,8 @@
  */
 import type { CloudUserRecord } from "../store";
 import { hashPassword } from "../passwords";
-import { EmulatorError, type EmulatorContext, type Platform, type Route, type RouteRequest } from "../types";
+import { atlasErrorBody } from "../errors";
+import { EmulatorError, type EmulatorContext, type Platform, type Route, type RouteRequest, type RouteResponse } from "../types";
 import {
   addCloudUser,
   addMembership,
@@ -321,13 +322,13 @@ function getUserByName(platform: Platform): Route {
   };
 }
 
-/** Cloud Manager has no PATCH or DELETE on users (only old docs mention PATCH). */
-function opsManagerOnly(ctx: EmulatorContext, method: string): void {
-  if (ctx.settings.publicApiFlavor !== "ops-manager") {
-    throw new EmulatorError(405, "METHOD_NOT_ALLOWED", `${method} /users/{USER-ID} is not supported by Cloud Manager (Ops Manager only).`, [
-      method,
-    ]);
-  }
+/** Cloud Manager has no PATCH or DELETE on users (only old docs mention PATCH): 405 with `Allow`, as for any missing method. */
+function cloudManagerRefusal(ctx: EmulatorContext, method: string): RouteResponse | undefined {
+  if (ctx.settings.publicApiFlavor === "ops-manager") return undefined;
+  const err = new EmulatorError(405, "METHOD_NOT_ALLOWED", `${method} /users/{USER-ID} is not supported by Cloud Manager (Ops Manager only).`, [
+    method,
+  ]);
+  return { status: 405, body: atlasErrorBody(err), headers: { Allow: "GET" } };
 }
 
 const updateUserV1: Route = {
@@ -335,7 +336,8 @@ const updateUserV1: Route = {
   path: `${BASE["public-v1"]}/{userId}`,
   platform: "public-v1",
   handle(req, ctx) {
-    opsManagerOnly(ctx, "PATCH");
+    const refused = cloudManagerRefusal(ctx, "PATCH");
+    if (refused) return refused;
     sweepMemberships(ctx);
     const user = requireUserById(ctx, req.params.userId!);
     const input = checkV1Body(req.body, UPDATE_FIELDS);
@@ -381,7 +383,8 @@ const deleteUserV1: Route = {
   path: `${BASE["public-v1"]}/{userId}`,
   platform: "public-v1",
   handle(req, ctx) {
-    opsManagerOnly(ctx, "DELETE");
+    const refused = cloudManagerRefusal(ctx, "DELETE");
+    if (refused) return refused;
     sweepMemberships(ctx);
     const user = requireUserById(ctx, req.params.userId!);
     for (const m of ctx.store.orgMemberships.filter((m) => sameUsername(m.username, user.username))) removeMembership(ctx, m);

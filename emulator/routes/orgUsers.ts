@@ -223,6 +223,25 @@ function orgRoleChange(action: "add" | "remove"): Route {
   };
 }
 
+/** Deprecated `PUT …/users/{userId}/roles` (2023-01-01): replaces the org roles. */
+const updateOrgUserRoles: Route = {
+  method: "PUT",
+  path: `${V2}/{userId}/roles`,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    const m = membershipFor(req, ctx);
+    const orgRoles = stringList(objectBody(req).orgRoles, "orgRoles");
+    if (orgRoles.length === 0) {
+      throw new EmulatorError(400, "MISSING_ATTRIBUTE", "The required attribute orgRoles was not specified.", ["orgRoles"]);
+    }
+    orgRoles.forEach((r) => assertOrgRole(r, m.orgId, ATLAS_ORG_ROLES));
+    assertEditable(m);
+    m.orgRoles = orgRoles;
+    syncCloudUser(ctx.store, m.username);
+    return { status: 200, body: { orgRoles: [...m.orgRoles], links: [{ rel: "self", href: `/api/atlas/v2/orgs/${m.orgId}/users/${m.userId}/roles` }] } };
+  },
+};
+
 // ---- Cloud Manager / Ops Manager: the org's members ----
 
 const listOrgMembersV1: Route = {
@@ -264,6 +283,7 @@ export const routes: Route[] = [
   removeOrgUser,
   orgRoleChange("add"),
   orgRoleChange("remove"),
+  updateOrgUserRoles,
   listOrgMembersV1,
   removeOrgMemberV1,
 ];

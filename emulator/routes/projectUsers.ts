@@ -153,6 +153,28 @@ function projectRoleChange(action: "add" | "remove"): Route {
   };
 }
 
+/** Deprecated `PUT …/users/{userId}/roles` (2023-01-01): replaces the user's roles in the project. */
+const updateProjectUserRoles: Route = {
+  method: "PUT",
+  path: `${V2}/{userId}/roles`,
+  platform: "atlas-v2",
+  handle(req, ctx) {
+    const { project, m } = projectMember(req, ctx);
+    const groupRoles = stringList(objectBody(req).groupRoles, "groupRoles");
+    if (groupRoles.length === 0) {
+      throw new EmulatorError(400, "MISSING_ATTRIBUTE", "The required attribute groupRoles was not specified.", ["groupRoles"]);
+    }
+    groupRoles.forEach((r) => assertGroupRole(r, project.id, ATLAS_GROUP_ROLES));
+    assertEditable(m);
+    setProjectRoles(m, project.id, groupRoles);
+    syncCloudUser(ctx.store, m.username);
+    return {
+      status: 200,
+      body: { groupRoles: rolesInProject(m, project.id), links: [{ rel: "self", href: `/api/atlas/v2/groups/${project.id}/users/${m.userId}/roles` }] },
+    };
+  },
+};
+
 export const routes: Route[] = [
   listProjectUsers,
   addProjectUser,
@@ -160,4 +182,5 @@ export const routes: Route[] = [
   removeProjectUser,
   projectRoleChange("add"),
   projectRoleChange("remove"),
+  updateProjectUserRoles,
 ];

@@ -251,6 +251,8 @@ describe("Cloud Manager /api/public/v1.0/users (seed 001)", () => {
     const patch = await pub("PATCH", `/users/${created.body.id}`, { firstName: "Janet" });
     expect(patch.status).toBe(405);
     expect(patch.body.errorCode).toBe("METHOD_NOT_ALLOWED");
+    expect(patch.body.error).toBe(405);
+    expect(patch.headers.get("allow")).toBe("GET");
     expect((await pub("DELETE", `/users/${created.body.id}`)).status).toBe(405);
     expect((await pub("GET", `/users/${created.body.id}`)).body.firstName).toBe("Jane");
   });

@@ -165,6 +165,23 @@ describe(":addRole and :removeRole", () => {
   });
 });
 
+describe("PUT /groups/{groupId}/users/{userId}/roles (deprecated, 2023-01-01)", () => {
+  it("replaces the user's roles in the project", async () => {
+    const added = await addToProject("put@example.com");
+    const res = await call({
+      method: "PUT",
+      path: `/api/atlas/v2/groups/${projectId}/users/${added.body.id}/roles`,
+      version: "2023-01-01",
+      body: { groupRoles: ["GROUP_OWNER", "GROUP_DATA_ACCESS_ADMIN"] },
+    });
+    expect(res.status).toBe(200);
+    expectValid("PUT", `${USER}/roles`, res);
+    expect(res.body.groupRoles).toEqual(["GROUP_OWNER", "GROUP_DATA_ACCESS_ADMIN"]);
+    const got = await call({ method: "GET", path: `/api/atlas/v2/groups/${projectId}/users/${added.body.id}`, version: V });
+    expect(got.body.roles).toEqual(["GROUP_OWNER", "GROUP_DATA_ACCESS_ADMIN"]);
+  });
+});
+
 describe("GET /groups/{groupId}/users and the project limit", () => {
   it("lists the project's users, filtered by username", async () => {
     await addToProject("one@example.com");

@@ -11,6 +11,7 @@ import { emulatorControl, type EmulatorHandle } from "./emulator";
 export interface ApiResponse {
   status: number;
   contentType: string | undefined;
+  headers: Headers;
   /** Parsed JSON, or undefined for an empty body. */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -49,7 +50,12 @@ export function apiClient(emu: EmulatorHandle, token: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, contentType: res.headers.get("content-type") ?? undefined, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: res.status,
+      contentType: res.headers.get("content-type") ?? undefined,
+      headers: res.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
 }
 
