@@ -217,6 +217,26 @@ describe("CloudUser on atlas: a lost create response", () => {
   });
 });
 
+describe("CloudUser check: the platform comes from the resource, else the stack", () => {
+  beforeEach(async () => usePlatform("cloud-manager"));
+
+  test("a role from another platform fails naming the property; the resource's platform input overrides the stack's", async () => {
+    const news = declared("atlas", { roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { projectId: emu.projectId, roleName: "GROUP_CLUSTER_MANAGER" }] });
+    const onStackPlatform = await provider.check({}, news);
+    expect(onStackPlatform.failures).toEqual([
+      { property: "roles[1].roleName", reason: expect.stringMatching(/GROUP_CLUSTER_MANAGER is not a role on cloud-manager \(it exists on atlas, atlas-v1\)/) },
+    ]);
+    const overridden = await provider.check({}, { ...news, platform: "atlas" });
+    expect(overridden.failures ?? []).toEqual([]);
+  });
+
+  test("check sends no request", async () => {
+    await emulatorControl.clearRequests(emu);
+    await provider.check({}, declared("cloud-manager"));
+    expect(await emulatorControl.requests(emu)).toEqual([]);
+  });
+});
+
 describe("CloudUser on atlas: membership limits", () => {
   beforeEach(async () => usePlatform("atlas"));
 
