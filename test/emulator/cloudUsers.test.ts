@@ -4,26 +4,17 @@
  * (seeds 001-002): creation with pending invitations, password and field
  * rules, role rules per product, and Ops Manager's PATCH / DELETE.
  */
-import { apiClient, seedOrgAndProject, serviceAccountToken, specProblems, type ApiCall, type ApiResponse } from "../support/atlasApi";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { seedOrgAndProject, specProblems, useIdentitySandbox, type ApiCaller, type ApiResponse } from "../support/atlasApi";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 
 const PASSWORD = "Corr3ct-Horse-Battery";
 
 let emu: EmulatorHandle;
-let call: (c: ApiCall) => Promise<ApiResponse>;
+let call: ApiCaller;
 let orgId: string;
 let projectId: string;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(async () => {
-  ({ orgId, projectId } = await seedOrgAndProject(emu));
-  call = apiClient(emu, await serviceAccountToken(emu));
-});
+useIdentitySandbox((sandbox) => ({ emu, call, orgId, projectId } = sandbox));
 afterEach(async () => {
   await emulatorControl.settings(emu, { publicApiFlavor: "cloud-manager", bypassInviteForExistingUsers: false });
 });

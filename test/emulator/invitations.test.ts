@@ -5,8 +5,8 @@
  * membership: its id is accepted through `/__emulator/orgs/{orgId}/users/{id}:accept`,
  * after which the invitee is a member and the invitation is gone.
  */
-import { apiClient, seedOrgAndProject, serviceAccountToken, specProblems, type ApiCall, type ApiResponse } from "../support/atlasApi";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { apiClient, serviceAccountToken, specProblems, useIdentitySandbox, type ApiCaller, type ApiResponse } from "../support/atlasApi";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 
 const LEGACY = "2023-01-01";
 const ORG_INVITES = "/api/atlas/v2/orgs/{orgId}/invites";
@@ -16,20 +16,11 @@ const GROUP_INVITE = "/api/atlas/v2/groups/{groupId}/invites/{invitationId}";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let emu: EmulatorHandle;
-let call: (c: ApiCall) => Promise<ApiResponse>;
+let call: ApiCaller;
 let orgId: string;
 let projectId: string;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(async () => {
-  ({ orgId, projectId } = await seedOrgAndProject(emu));
-  call = apiClient(emu, await serviceAccountToken(emu));
-});
+useIdentitySandbox((sandbox) => ({ emu, call, orgId, projectId } = sandbox));
 
 const atlas = (method: string, path: string, body?: unknown) => call({ method, path: `/api/atlas/v2${path}`, version: LEGACY, body });
 const pub = (method: string, path: string, body?: unknown) => call({ method, path: `/api/public/v1.0${path}`, body });

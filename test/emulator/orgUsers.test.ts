@@ -4,8 +4,8 @@
  * the invitee's accept / reject, and the org and team limits.
  */
 import fc from "fast-check";
-import { apiClient, seedOrgAndProject, serviceAccountToken, specProblems, type ApiCall, type ApiResponse } from "../support/atlasApi";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { apiClient, seedOrgAndProject, serviceAccountToken, specProblems, useIdentitySandbox, type ApiCaller, type ApiResponse } from "../support/atlasApi";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 
 const V = "2025-02-19";
 const USERS = "/api/atlas/v2/orgs/{orgId}/users";
@@ -13,21 +13,12 @@ const USER = "/api/atlas/v2/orgs/{orgId}/users/{userId}";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 let emu: EmulatorHandle;
-let call: (c: ApiCall) => Promise<ApiResponse>;
+let call: ApiCaller;
 /** Each test gets its own org and project, so tests never see each other's users. */
 let orgId: string;
 let projectId: string;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(async () => {
-  ({ orgId, projectId } = await seedOrgAndProject(emu));
-  call = apiClient(emu, await serviceAccountToken(emu));
-});
+useIdentitySandbox((sandbox) => ({ emu, call, orgId, projectId } = sandbox));
 
 async function renewToken(): Promise<void> {
   // Tokens expire by the emulator clock; after moving it, get a fresh one.

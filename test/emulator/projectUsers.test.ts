@@ -3,28 +3,19 @@
  * invited to the org when new, added directly when already active; GET,
  * DELETE, :addRole / :removeRole, the list, and the 500-per-project limit.
  */
-import { apiClient, seedOrgAndProject, serviceAccountToken, specProblems, type ApiCall, type ApiResponse } from "../support/atlasApi";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { specProblems, useIdentitySandbox, type ApiCaller, type ApiResponse } from "../support/atlasApi";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 
 const V = "2025-02-19";
 const USERS = "/api/atlas/v2/groups/{groupId}/users";
 const USER = "/api/atlas/v2/groups/{groupId}/users/{userId}";
 
 let emu: EmulatorHandle;
-let call: (c: ApiCall) => Promise<ApiResponse>;
+let call: ApiCaller;
 let orgId: string;
 let projectId: string;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(async () => {
-  ({ orgId, projectId } = await seedOrgAndProject(emu));
-  call = apiClient(emu, await serviceAccountToken(emu));
-});
+useIdentitySandbox((sandbox) => ({ emu, call, orgId, projectId } = sandbox));
 
 function addToProject(username: string, roles: unknown = ["GROUP_READ_ONLY"], groupId = projectId): Promise<ApiResponse> {
   return call({ method: "POST", path: `/api/atlas/v2/groups/${groupId}/users`, version: V, body: { username, roles } });

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { atlasContract } from "../../emulator";
-import { emulatorControl, type EmulatorHandle } from "./emulator";
+import { emulatorControl, startTestEmulator, type EmulatorHandle } from "./emulator";
 
 export interface ApiResponse {
   status: number;
@@ -39,7 +39,10 @@ export async function serviceAccountToken(emu: EmulatorHandle): Promise<string> 
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-export function apiClient(emu: EmulatorHandle, token: string) {
+/** Sends one API call and returns the parsed answer. */
+export type ApiCaller = (c: ApiCall) => Promise<ApiResponse>;
+
+export function apiClient(emu: EmulatorHandle, token: string): ApiCaller {
   return async function call({ method, path, version, body }: ApiCall): Promise<ApiResponse> {
     const mediaType = version ? `application/vnd.atlas.${version}+json` : "application/json";
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: mediaType };
@@ -84,4 +87,31 @@ export async function seedOrgAndProject(emu: EmulatorHandle): Promise<{ orgId: s
   const projectId = randomBytes(12).toString("hex");
   await emulatorControl.seed(emu, { orgs: [{ id: orgId, name: `org-${orgId.slice(0, 6)}` }], projects: [{ id: projectId, orgId, name: `project-${projectId.slice(0, 6)}` }] });
   return { orgId, projectId };
+}
+
+/** What each identity test starts from. */
+export interface IdentitySandbox {
+  emu: EmulatorHandle;
+  call: ApiCaller;
+  orgId: string;
+  projectId: string;
+}
+
+/**
+ * Registers the jest hooks of an identity test file: one emulator for the
+ * file, and before each test a fresh org and project and a new token, handed
+ * to `onEach` (tests never see each other's users, and need no reset).
+ */
+export function useIdentitySandbox(onEach: (sandbox: IdentitySandbox) => void): void {
+  let emu: EmulatorHandle;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+  beforeEach(async () => {
+    const { orgId, projectId } = await seedOrgAndProject(emu);
+    onEach({ emu, orgId, projectId, call: apiClient(emu, await serviceAccountToken(emu)) });
+  });
 }
