@@ -4,7 +4,7 @@
  * the dynamic-provider host; nothing here is serialized into state.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { AtlasNetworkError, isConflict, isNotFound } from "../client/errors";
+import { isConflict, isNotFound } from "../client/errors";
 import {
   createCloudUser,
   deleteOpsManagerUser,
@@ -14,6 +14,7 @@ import {
   type CloudUserResponse,
 } from "../client/operations/cloudUsers";
 import { checkWith } from "../common/check";
+import { answerWasLost } from "../common/lostResponse";
 import { configure as configureRuntime, getClient, getSettings } from "../common/runtime";
 import { sameSet } from "../common/sets";
 import { applyAtlasRoleChanges, applyCloudManagerRoleChanges, removeAtlasMemberships, removeCloudManagerMemberships } from "./memberships";
@@ -126,7 +127,8 @@ export const provider = {
     const oldPlatform = statePlatform(olds);
     const newPlatform = resolvePlatform(news.platform);
     const replaces: string[] = [];
-    if (olds.username !== undefined && olds.username !== news.username) replaces.push("username");
+    // Usernames are email addresses: the API may report them in another case.
+    if (olds.username !== undefined && olds.username.toLowerCase() !== news.username.toLowerCase()) replaces.push("username");
     if (!sameAccountStore(oldPlatform, newPlatform)) replaces.push("platform");
 
     const changes = new Set<string>(replaces);
@@ -160,7 +162,7 @@ export const provider = {
 
     async function recoverCreate(err: unknown): Promise<CloudUserResponse> {
       if (isConflict(err)) return adoptExisting(err);
-      if (!(err instanceof AtlasNetworkError && err.mayHaveBeenApplied)) throw failure(`creating ${what}`, err);
+      if (!answerWasLost(err)) throw failure(`creating ${what}`, err);
       // The answer was lost: the account may exist. Ours if it matches what we sent; else retry once.
       const existing = await readOrUndefined(getCloudUserByName(client, api, inputs.username)).catch((readErr) => {
         throw failure(`creating ${what} (checking whether the lost request was applied)`, readErr);
@@ -170,7 +172,12 @@ export const provider = {
       try {
         return await createCloudUser(client, api, body);
       } catch (retryErr) {
-        if (isConflict(retryErr)) return adoptExisting(retryErr);
+        if (isConflict(retryErr)) {
+          // Our first request may have landed after we looked (a slow server, a stale read): ours if it matches.
+          const landed = await readOrUndefined(getCloudUserByName(client, api, inputs.username)).catch(() => undefined);
+          if (landed && matchesRequest(landed, inputs)) return landed;
+          return adoptExisting(retryErr);
+        }
         throw failure(`creating ${what}`, retryErr);
       }
     }

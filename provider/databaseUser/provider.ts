@@ -16,9 +16,10 @@ import {
   type DatabaseUserKey,
   type DatabaseUserResponse,
 } from "../client/operations/databaseUsers";
-import { AtlasNetworkError, hasErrorCode, isConflict, isNotFound } from "../client/errors";
+import { hasErrorCode, isConflict, isNotFound } from "../client/errors";
 import { checkWith } from "../common/check";
 import { canonicalInstant, parseInstant, sameInstant } from "../common/dates";
+import { answerWasLost, resendIfAnswerLost } from "../common/lostResponse";
 import { note } from "../common/notes";
 import { configure as configureRuntime, getClient } from "../common/runtime";
 import {
@@ -85,7 +86,7 @@ async function createOrAdopt(inputs: DatabaseUserInputs, body: DatabaseUserCreat
   try {
     created = await createDatabaseUser(client, body);
   } catch (err) {
-    if (err instanceof AtlasNetworkError && err.mayHaveBeenApplied) {
+    if (answerWasLost(err)) {
       // The answer was lost: the POST may have landed. Look before retrying.
       created = await recoverLostCreate(key, body);
     } else if (!isConflict(err, "USER_ALREADY_EXISTS")) {
@@ -116,8 +117,19 @@ async function recoverLostCreate(key: DatabaseUserKey, body: DatabaseUserCreateR
   try {
     return await createDatabaseUser(client, body);
   } catch (err) {
-    if (isConflict(err, "USER_ALREADY_EXISTS")) return undefined;
+    // Our first POST may have landed after the look (a slow server): ours if it matches.
+    if (isConflict(err, "USER_ALREADY_EXISTS")) return ownIfMatching(key, body);
     throw failure("creating", key, err, limitHint(err));
+  }
+}
+
+async function ownIfMatching(key: DatabaseUserKey, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse | undefined> {
+  try {
+    const found = await getDatabaseUser(getClient(), key);
+    return apiMatchesCreateBody(found, body) ? found : undefined;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw failure("creating (checking after a lost response)", key, err);
   }
 }
 
@@ -252,7 +264,8 @@ export const provider = {
     }
     let api: DatabaseUserResponse;
     try {
-      api = await updateDatabaseUser(getClient(), key, body);
+      // The body holds absolute values: after a lost answer, sending it again is safe.
+      api = await resendIfAnswerLost(() => updateDatabaseUser(getClient(), key, body));
     } catch (err) {
       throw failure("updating", key, err, isNotFound(err) ? "It no longer exists in Atlas: run `pulumi refresh`, then `pulumi up` to create it again" : undefined);
     }

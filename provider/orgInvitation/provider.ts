@@ -27,6 +27,7 @@ import {
 } from "../client/operations/orgUsers";
 import { updateOpsManagerUser } from "../client/operations/cloudUsers";
 import { checkWith } from "../common/check";
+import { answerWasLost, resendIfAnswerLost } from "../common/lostResponse";
 import { configure, getClient, getSettings } from "../common/runtime";
 import { sameSet } from "../common/sets";
 import {
@@ -89,7 +90,8 @@ function matchesDeclared(user: OrgUserResponse, inputs: OrgInvitationInputs): bo
 /** Brings a live member's roles and teams to the declared ones in one PATCH (never a moment without a role). */
 async function reconcileAtlas(client: RequestSender, inputs: OrgInvitationInputs, current: OrgUserResponse): Promise<OrgUserResponse> {
   if (matchesDeclared(current, inputs)) return current;
-  return updateOrgUser(client, inputs.orgId, current.id, updateBodyFromInputs(inputs));
+  // The body holds the complete declared roles and teams: after a lost answer, sending it again is safe.
+  return resendIfAnswerLost(() => updateOrgUser(client, inputs.orgId, current.id, updateBodyFromInputs(inputs)));
 }
 
 /**
@@ -97,12 +99,20 @@ async function reconcileAtlas(client: RequestSender, inputs: OrgInvitationInputs
  * a lost answer is read back by username before the POST is sent once more.
  */
 async function inviteAtlas(client: RequestSender, inputs: OrgInvitationInputs): Promise<OrgUserResponse> {
+  let lost = false;
   for (let attempt = 1; ; attempt++) {
     try {
       return await createOrgUser(client, inputs.orgId, createBodyFromInputs(inputs));
     } catch (err) {
+      if (isConflict(err) && lost) {
+        // Our first POST may have landed after we looked (a slow server, a stale read): ours if it matches.
+        const found = await findOrgUserByUsername(client, inputs.orgId, inputs.username, ["PENDING", "ACTIVE"]);
+        if (found?.orgMembershipStatus === "PENDING" && matchesDeclared(found, inputs)) return found;
+        return adoptAtlas(client, inputs, found);
+      }
       if (isConflict(err)) return adoptAtlas(client, inputs);
-      if (err instanceof AtlasNetworkError && err.mayHaveBeenApplied && attempt === 1) {
+      if (answerWasLost(err) && attempt === 1) {
+        lost = true;
         const found = await findOrgUserByUsername(client, inputs.orgId, inputs.username, ["PENDING", "ACTIVE"]);
         if (found?.orgMembershipStatus === "PENDING" && matchesDeclared(found, inputs)) return found;
         if (found) return adoptAtlas(client, inputs, found);

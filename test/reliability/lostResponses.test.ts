@@ -1,0 +1,167 @@
+/**
+ * Lost answers, resource by resource, against the emulator: the server
+ * applies a request and the connection drops before the answer (`reset` with
+ * `afterCommit`). For a create the provider must find out whether it
+ * happened, including the hard case where its look-up is stale (Atlas reads
+ * can lag a write) and the create it then sends again conflicts with its own
+ * first one. For PATCH and DELETE it must end in the declared state. Never a
+ * duplicate, never an orphan, never an error that a re-run cannot get past.
+ */
+import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { provider as cloudUserProvider } from "../../provider/cloudUser/provider";
+import { provider as databaseUserProvider } from "../../provider/databaseUser/provider";
+import { provider as orgInvitationProvider } from "../../provider/orgInvitation/provider";
+import { emulatorControl, startTestEmulator, type EmulatorHandle, type FaultRule } from "../support/emulator";
+import { emulatorView, requestsTo, statusCounts } from "../support/invariants";
+import { configureForEmulator } from "../support/provider";
+
+jest.setTimeout(60_000);
+
+let emu: EmulatorHandle;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  await configureForEmulator(databaseUserProvider, emu);
+});
+
+afterAll(async () => {
+  await resetRuntimeForTests();
+  await emu?.close();
+});
+
+afterEach(async () => {
+  await emulatorControl.clearFaults(emu);
+  await emulatorControl.clearRequests(emu);
+});
+
+const DB_POST = /\/databaseUsers$/;
+const DB_ONE = /\/databaseUsers\/admin\/[^/]+$/;
+const ORG_USERS = /\/orgs\/[a-f0-9]{24}\/users$/;
+const ORG_USER = /\/orgs\/[a-f0-9]{24}\/users\/[a-f0-9]{24}$/;
+const CLOUD_POST = /^\/api\/atlas\/v2\/users$/;
+const CLOUD_BY_NAME = /\/users\/byName\//;
+
+const lost = (method: string, path: RegExp): FaultRule => ({ method, path: path.source, reset: true, afterCommit: true, times: 1 });
+
+async function checked<T>(p: { check(o: unknown, n: unknown): Promise<{ inputs?: unknown; failures?: unknown[] }> }, news: Record<string, unknown>): Promise<T> {
+  const result = await p.check({}, news);
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs as T;
+}
+
+describe("DatabaseUser", () => {
+  const args = (username: string) => ({
+    projectId: emu.projectId,
+    username,
+    password: "a-long-enough-password",
+    roles: [{ roleName: "read", databaseName: "app" }],
+  });
+
+  test("a lost create answer is recovered by reading back: one POST, one user", async () => {
+    await emulatorControl.setFaults(emu, [lost("POST", DB_POST)]);
+    const created = await databaseUserProvider.create(await checked(databaseUserProvider, args("lost-1")));
+    expect(created.id).toContain("lost-1");
+    const log = await emulatorControl.requests(emu);
+    expect(requestsTo(log, "POST", DB_POST)).toHaveLength(1);
+    expect((await emulatorView(emu)).databaseUsers.filter((u) => u.username === "lost-1")).toHaveLength(1);
+  });
+
+  test("a stale read after a lost answer: the second POST conflicts with our own first one, which is recognised", async () => {
+    await emulatorControl.setFaults(emu, [lost("POST", DB_POST), { method: "GET", path: DB_ONE.source, status: 404, times: 1 }]);
+    const created = await databaseUserProvider.create(await checked(databaseUserProvider, args("lost-2")));
+    expect(created.outs).toMatchObject({ username: "lost-2" });
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "POST", DB_POST))).toEqual({ 0: 1, 409: 1 });
+    expect((await emulatorView(emu)).databaseUsers.filter((u) => u.username === "lost-2")).toHaveLength(1);
+  });
+
+  test("someone else's user with that name is still refused after a lost answer (no silent takeover)", async () => {
+    await emulatorControl.seed(emu, {
+      databaseUsers: [{ groupId: emu.projectId, username: "theirs", roles: [{ roleName: "dbAdmin", databaseName: "other" }] }],
+    });
+    // The look-up finds nothing (stale), the second POST conflicts, and the user found then is not ours.
+    await emulatorControl.setFaults(emu, [
+      { method: "POST", path: DB_POST.source, reset: true, times: 1 },
+      { method: "GET", path: DB_ONE.source, status: 404, times: 1 },
+    ]);
+    await expect(databaseUserProvider.create(await checked(databaseUserProvider, args("theirs")))).rejects.toThrow(
+      /already exists in Atlas \(USER_ALREADY_EXISTS\).*adopt: true/,
+    );
+  });
+
+  test("a lost PATCH answer: the update is sent again and succeeds", async () => {
+    const inputs = await checked<Record<string, unknown>>(databaseUserProvider, args("lost-1"));
+    const current = await databaseUserProvider.read(`${emu.projectId}/admin/lost-1`, inputs as never);
+    await emulatorControl.setFaults(emu, [lost("PATCH", DB_ONE)]);
+    const news = await checked<Record<string, unknown>>(databaseUserProvider, { ...args("lost-1"), description: "after a lost PATCH" });
+    const updated = await databaseUserProvider.update(current.id!, current.props as never, news as never);
+    expect(updated.outs).toMatchObject({ description: "after a lost PATCH" });
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "PATCH", DB_ONE))).toEqual({ 0: 1, 200: 1 });
+  });
+
+  test("a lost DELETE answer: retried, the 404 that follows counts as deleted", async () => {
+    await emulatorControl.setFaults(emu, [lost("DELETE", DB_ONE)]);
+    const inputs = await checked<Record<string, unknown>>(databaseUserProvider, args("lost-2"));
+    await databaseUserProvider.delete(`${emu.projectId}/admin/lost-2`, inputs as never);
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "DELETE", DB_ONE))).toEqual({ 0: 1, 404: 1 });
+    expect((await emulatorView(emu)).databaseUsers.filter((u) => u.username === "lost-2")).toEqual([]);
+  });
+});
+
+describe("OrgInvitation", () => {
+  const args = (username: string, roles = ["ORG_MEMBER"]) => ({ orgId: emu.orgId, username, roles });
+  const staleEmptyList: FaultRule = {
+    method: "GET",
+    path: ORG_USERS.source,
+    status: 200,
+    body: JSON.stringify({ results: [], totalCount: 0, links: [] }),
+    contentType: "application/vnd.atlas.2025-02-19+json",
+    times: 1,
+  };
+
+  test("a lost invitation answer, then a stale list: the conflicting re-POST is recognised as ours", async () => {
+    await emulatorControl.setFaults(emu, [lost("POST", ORG_USERS), staleEmptyList]);
+    const created = await orgInvitationProvider.create(await checked(orgInvitationProvider, args("lin@example.com")));
+    expect(created.outs).toMatchObject({ username: "lin@example.com", status: "PENDING" });
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "POST", ORG_USERS))).toEqual({ 0: 1, 409: 1 });
+    const members = (await emulatorView(emu)).orgMemberships.filter((m) => m.username === "lin@example.com");
+    expect(members).toHaveLength(1);
+    expect(created.id).toBe(`${emu.orgId}/${members[0].userId}`);
+  });
+
+  test("a lost PATCH of roles: sent again, roles end as declared", async () => {
+    const inputs = await checked<Record<string, unknown>>(orgInvitationProvider, args("lin@example.com"));
+    const id = `${emu.orgId}/${(await emulatorView(emu)).orgMemberships.find((m) => m.username === "lin@example.com")!.userId}`;
+    const current = await orgInvitationProvider.read(id, inputs as never);
+    await emulatorControl.setFaults(emu, [lost("PATCH", ORG_USER)]);
+    const news = await checked<Record<string, unknown>>(orgInvitationProvider, args("lin@example.com", ["ORG_BILLING_ADMIN", "ORG_MEMBER"]));
+    const updated = await orgInvitationProvider.update(current.id!, current.props as never, news as never);
+    expect(updated.outs).toMatchObject({ roles: ["ORG_BILLING_ADMIN", "ORG_MEMBER"] });
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "PATCH", ORG_USER))).toEqual({ 0: 1, 200: 1 });
+  });
+});
+
+describe("CloudUser (Atlas)", () => {
+  test("a lost create answer, then a stale look-up: the conflicting re-POST is recognised as ours", async () => {
+    const inputs = await checked<Record<string, unknown>>(cloudUserProvider, {
+      username: "mary@example.com",
+      password: "A long passphrase 42",
+      firstName: "Mary",
+      lastName: "Jackson",
+      country: "US",
+      mobileNumber: "212-555-0100",
+      roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
+    });
+    await emulatorControl.setFaults(emu, [lost("POST", CLOUD_POST), { method: "GET", path: CLOUD_BY_NAME.source, status: 404, times: 1 }]);
+    const created = await cloudUserProvider.create(inputs as never);
+    const accounts = (await emulatorView(emu)).cloudUsers.filter((u) => u.username === "mary@example.com");
+    expect(accounts).toHaveLength(1);
+    expect(created.id).toBe(accounts[0].id);
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "POST", CLOUD_POST))).toEqual({ 0: 1, 409: 1 });
+  });
+});
