@@ -49,9 +49,7 @@ export function propertyPath(path: readonly PropertyKey[]): string {
 /** Inputs carry the engine's own `__provider`; schemas see only the user's. */
 function stripProviderProps(news: unknown): unknown {
   if (news === null || typeof news !== "object" || Array.isArray(news)) return news;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(news)) {
-    if (key !== "__provider") out[key] = value;
-  }
-  return out;
+  // fromEntries defines own properties: an own `__proto__` key stays a key
+  // (reported as unknown) instead of becoming the copy's prototype.
+  return Object.fromEntries(Object.entries(news).filter(([key]) => key !== "__provider"));
 }
