@@ -171,6 +171,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
     });
   });
+  // Longer than any client keeps an idle connection (undici: 4 s), so the
+  // client always closes first: with node's 5 s default, a request sent on an
+  // idle connection just as the server closed it failed with ECONNRESET
+  // (seen when a busy event loop delayed both timers).
+  server.keepAliveTimeout = 65_000;
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
