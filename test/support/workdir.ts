@@ -11,7 +11,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+/** The directory holding this package's package.json (also when compiled elsewhere, as the benchmark is). */
+export const repoRoot = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).name === "pulumi-atlas-users") return dir;
+    } catch {
+      // no package.json here: keep going up
+    }
+    if (path.dirname(dir) === dir) throw new Error(`no pulumi-atlas-users package.json above ${start}`);
+  }
+}
 
 /**
  * Adds the two `node_modules` links to `dir` (created if needed).

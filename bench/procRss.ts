@@ -1,0 +1,97 @@
+/**
+ * Peak memory of the dynamic-provider host: the engine starts it as a child
+ * of the `pulumi` CLI, which is a child of this process (the Automation API).
+ * Linux only: polls `/proc/<pid>/status` for `VmHWM` (the kernel's own record
+ * of the process's peak resident set) of every descendant of this process
+ * whose command line contains `dynamic-provider`, so hosts that other
+ * programs on the machine run are never counted.
+ */
+import fs from "node:fs";
+
+interface ProcInfo {
+  ppid: number;
+  hwmKb: number;
+}
+
+function readStatus(pid: number): ProcInfo | undefined {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const ppid = Number(/^PPid:\s+(\d+)/m.exec(text)?.[1] ?? NaN);
+    const hwmKb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(text)?.[1] ?? 0);
+    return Number.isFinite(ppid) ? { ppid, hwmKb } : undefined;
+  } catch {
+    return undefined; // gone between listing and reading
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "";
+  }
+}
+
+/** Peak `VmHWM` (kB) per host pid seen so far. */
+export class HostRssSampler {
+  private readonly peaks = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly rootPid: number = process.pid,
+    private readonly intervalMs = 50,
+  ) {}
+
+  /** Whether this platform exposes `/proc` (Linux). */
+  static get supported(): boolean {
+    return fs.existsSync("/proc/self/status");
+  }
+
+  start(): void {
+    this.peaks.clear();
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops polling; returns the highest peak among the hosts seen, in MB (NaN when none was seen). */
+  stop(): number {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const kb = Math.max(0, ...this.peaks.values());
+    return kb > 0 ? kb / 1024 : NaN;
+  }
+
+  /** How many distinct host processes were seen. */
+  get hostsSeen(): number {
+    return this.peaks.size;
+  }
+
+  private sample(): void {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync("/proc");
+    } catch {
+      return;
+    }
+    const infos = new Map<number, ProcInfo>();
+    for (const name of entries) {
+      if (!/^\d+$/.test(name)) continue;
+      const info = readStatus(Number(name));
+      if (info) infos.set(Number(name), info);
+    }
+    for (const [pid, info] of infos) {
+      if (!this.descendsFromRoot(pid, infos)) continue;
+      if (!this.peaks.has(pid) && !cmdline(pid).includes("dynamic-provider")) continue;
+      this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, info.hwmKb));
+    }
+  }
+
+  private descendsFromRoot(pid: number, infos: Map<number, ProcInfo>): boolean {
+    for (let p = infos.get(pid)?.ppid, depth = 0; p !== undefined && p > 1 && depth < 32; depth++) {
+      if (p === this.rootPid) return true;
+      p = infos.get(p)?.ppid;
+    }
+    return false;
+  }
+}
