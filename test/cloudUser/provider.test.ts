@@ -104,10 +104,24 @@ describe.each<CloudUserPlatform>(["atlas", "atlas-v1", "cloud-manager", "ops-man
     );
   });
 
+  test("CloudUser.get: read with no prior state fills every output from the API", async () => {
+    const inputs = await checked(declared(platform));
+    const { id } = await created(inputs);
+    const result = await provider.read(id, {});
+    expect(result.id).toBe(id);
+    expect(result.props).toMatchObject({ userId: id, username: inputs.username, firstName: "Jane", platform, roles: [], pendingRoles: [] });
+    expect(result.props).not.toHaveProperty("password");
+  });
+
   test("409: without adopt a clear error; with adopt the existing account is managed", async () => {
     const inputs = await checked(declared(platform));
     const first = await created(inputs);
-    await expect(provider.create(inputs)).rejects.toThrow(/already exists.*Set adopt: true/);
+    const conflict = await provider.create(inputs).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(conflict?.message).toMatch(new RegExp(`creating cloud user ${inputs.username.replace(/\./g, "\\.")} on ${platform}: .*already exists.*Set adopt: true`));
+    expect(conflict?.message).not.toContain(inputs.password);
     const adopted = await created({ ...inputs, adopt: true });
     expect(adopted.id).toBe(first.id);
     expect(adopted.outs.adopt).toBe(true);
