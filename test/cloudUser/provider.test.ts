@@ -231,6 +231,23 @@ describe("CloudUser on atlas: a lost create response", () => {
   });
 });
 
+describe("CloudUser on ops-manager: a create request lost before it was applied", () => {
+  beforeEach(async () => usePlatform("ops-manager"));
+
+  test("nothing exists by that name, so the POST is sent once more: one account", async () => {
+    const inputs = await checked(declared("ops-manager"));
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: "^/api/public/v1.0/users$", reset: true, times: 1 }]);
+    await emulatorControl.clearRequests(emu);
+    const { id } = await created(inputs);
+    await emulatorControl.clearFaults(emu);
+    const state = (await emulatorControl.state(emu)) as { cloudUsers: { id: string; username: string }[] };
+    expect(state.cloudUsers.filter((u) => u.username === inputs.username).map((u) => u.id)).toEqual([id]);
+    const calls = (await emulatorControl.requests(emu)).filter((r) => r.auth !== "digest-challenge").map((r) => `${r.method} ${r.path}`);
+    expect(calls.filter((c) => c === "POST /api/public/v1.0/users")).toHaveLength(2);
+    expect(calls).toContain(`GET /api/public/v1.0/users/byName/${encodeURIComponent(inputs.username)}`);
+  });
+});
+
 describe("CloudUser check: the platform comes from the resource, else the stack", () => {
   beforeEach(async () => usePlatform("cloud-manager"));
 
