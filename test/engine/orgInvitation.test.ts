@@ -47,6 +47,8 @@ interface Args {
   projectRoles?: { projectId: string; roles: string[] }[];
   reinvite?: "on-expiry" | "on-expiry-or-rejection" | "never";
   adopt?: boolean;
+  /** Also read an existing membership with `OrgInvitation.get` (id `{orgId}/{userId}` or `{orgId}/{username}`). */
+  getId?: string;
 }
 
 function invitationProgram(orgId: string, username: string, args: Args = {}) {
@@ -59,7 +61,9 @@ function invitationProgram(orgId: string, username: string, args: Args = {}) {
       reinvite: args.reinvite,
       adopt: args.adopt,
     });
+    const seen = args.getId ? OrgInvitation.get("seen", args.getId) : undefined;
     return {
+      ...(seen ? { seenUserId: seen.userId, seenStatus: seen.status } : {}),
       id: inv.id,
       userId: inv.userId,
       status: inv.status,
@@ -241,11 +245,13 @@ describeEngine("OrgInvitation through the engine: an existing member, adopt, out
     expect(await memberships(emu, orgId, username)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_READ_ONLY"] }]);
   });
 
-  test("with adopt: adopted, roles brought to the declared ones, nothing duplicated", async () => {
-    stack.setProgram(invitationProgram(orgId, username, { adopt: true }));
+  test("with adopt: adopted, roles brought to the declared ones, nothing duplicated; OrgInvitation.get by {orgId}/{username}", async () => {
+    stack.setProgram(invitationProgram(orgId, username, { adopt: true, getId: `${orgId}/${username}` }));
     const up = await stack.up();
     expect(up.summary).toMatchObject({ create: 1 });
     expect(up.outputs).toMatchObject({ status: "ACTIVE", roles: ["ORG_MEMBER"] });
+    expect(up.outputs.seenStatus).toBe("ACTIVE");
+    expect(up.outputs.seenUserId).toBe(up.outputs.userId);
     expect(await memberships(emu, orgId, username)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_MEMBER"] }]);
   });
 
