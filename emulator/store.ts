@@ -104,7 +104,11 @@ export interface OrgMembershipRecord {
   origin?: "org" | "project";
 }
 
-/** A legacy invitation (`/orgs/{orgId}/invites`, `/groups/{groupId}/invites`). */
+/**
+ * Unused, always empty: legacy invitations (`/orgs/{orgId}/invites`,
+ * `/groups/{groupId}/invites`) are views of PENDING `orgMemberships` (see
+ * `routes/memberships.ts`). Kept only because the state dump lists it.
+ */
 export interface InvitationRecord {
   id: string;
   orgId: string;
