@@ -52,7 +52,6 @@ const support = new DatabaseUser("support", {
 export const operatorUserId = operator.id;
 export const operatorRoles = operator.activeRoles; // roles waiting for the person to accept show in operator.pendingRoles
 export const invitationStatus = analyst.status; // PENDING until accepted; `pulumi refresh` sees ACTIVE
-export const invitationExpiresAt = analyst.invitationExpiresAt;
 export const appUser = app.id;
 export const appPassword = app.password; // a secret: `pulumi stack output --show-secrets appPassword`
 export const supportUser = support.id;
