@@ -54,17 +54,27 @@ function familyFor(platform: OrgInvitationInputs["platform"]): ApiFamily {
   return apiFamilyOf(getSettings({ platform }).platform);
 }
 
-/** "inviting ada@example.com to organization 5f…": every error names the object. */
-function describe(action: string, username: string | undefined, orgId: string, err: unknown): Error {
-  const what = username ? `${action} ${username} ${action === "inviting" ? "to" : "in"} organization ${orgId}` : `${action} organization member in ${orgId}`;
+const PREPOSITION = { inviting: "to", reading: "in", updating: "in", removing: "from" } as const;
+
+/**
+ * An API failure as the user sees it, naming the object ("inviting
+ * ada@example.com to organization 5f…: ") with the API's error underneath.
+ */
+function failure(action: keyof typeof PREPOSITION, username: string | undefined, orgId: string, err: unknown): Error {
+  const what = `${action} ${username ?? "a member"} ${PREPOSITION[action]} organization ${orgId}`;
+  const detail = err instanceof Error ? err.message : String(err);
   if (hasErrorCode(err, "MAX_USERS_PER_ORG_EXCEEDED")) {
     return new Error(
       `${what}: the organization has reached MongoDB Cloud's limit of 500 users (pending invitations count). ` +
-        `Remove members or cancel pending invitations in this organization, then run the update again. ` +
-        `(${(err as Error).message})`,
+        `Remove members or cancel pending invitations in this organization, then run the update again. (${detail})`,
     );
   }
-  return new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+  return new Error(`${what}: ${detail}`);
+}
+
+/** Errors of our own already name the object; API and network errors get the name added. */
+function isTransportError(err: unknown): boolean {
+  return err instanceof AtlasApiError || err instanceof AtlasNetworkError;
 }
 
 function alreadyMemberError(inputs: OrgInvitationInputs, status: string): Error {
@@ -181,7 +191,7 @@ async function inviteV1(client: RequestSender, inputs: OrgInvitationInputs): Pro
       // Just sent, so pending, whatever the skew between our clock and the server's.
       return { ...stateFromInvitationV1(inv, inputs, new Date()), status: "PENDING" };
     } catch (err) {
-      const lost = err instanceof AtlasNetworkError && err.mayHaveBeenApplied;
+      const lost = answerWasLost(err);
       if (!(isConflict(err) || lost) || attempt > 1) throw err;
       const member = await findOrgMemberV1(client, inputs.orgId, inputs.username);
       if (member) {
@@ -211,7 +221,8 @@ async function inviteV1(client: RequestSender, inputs: OrgInvitationInputs): Pro
 async function reconcileInvitationV1(client: RequestSender, inputs: OrgInvitationInputs, inv: OrgInvitationV1): Promise<OrgInvitationState> {
   let current = inv;
   if (!sameSet(inv.roles, inputs.roles) || !sameSet(inv.teamIds ?? [], inputs.teamIds)) {
-    current = await updateOrgInvitationV1(client, inputs.orgId, inv.id, { roles: [...inputs.roles], teamIds: [...inputs.teamIds] });
+    const body = { roles: [...inputs.roles], teamIds: [...inputs.teamIds] };
+    current = await resendIfAnswerLost(() => updateOrgInvitationV1(client, inputs.orgId, inv.id, body));
   }
   return stateFromInvitationV1(current, inputs, new Date());
 }
@@ -356,7 +367,7 @@ export const provider = {
         state = stateFromOrgUser(inputs.orgId, await inviteAtlas(client, inputs), inputs);
       }
     } catch (err) {
-      throw err instanceof AtlasApiError || err instanceof AtlasNetworkError ? describe("inviting", inputs.username, inputs.orgId, err) : err;
+      throw isTransportError(err) ? failure("inviting", inputs.username, inputs.orgId, err) : err;
     }
     return { id: idOf(state), outs: state };
   },
@@ -380,7 +391,7 @@ export const provider = {
       }
     } catch (err) {
       if (isNotFound(err)) return {};
-      throw describe("reading", username, orgId, err);
+      throw isTransportError(err) ? failure("reading", username, orgId, err) : err;
     }
     if (!state) return {};
     return { id: idOf(state), props: state, inputs: inputsOfState(state) };
@@ -401,7 +412,7 @@ export const provider = {
       }
       return { outs: stateFromOrgUser(news.orgId, await reconcileAtlas(client, news, current), news) };
     } catch (err) {
-      throw err instanceof AtlasApiError || err instanceof AtlasNetworkError ? describe("updating", news.username, news.orgId, err) : err;
+      throw isTransportError(err) ? failure("updating", news.username, news.orgId, err) : err;
     }
   },
 
@@ -419,7 +430,7 @@ export const provider = {
       const userId = props.userId ?? parseId(id)?.objectId;
       if (userId) await removeOrgUser(client, orgId, userId).catch(ignoreNotFound);
     } catch (err) {
-      throw describe("removing", props.username, orgId, err);
+      throw isTransportError(err) ? failure("removing", props.username, orgId, err) : err;
     }
   },
 };
