@@ -1,0 +1,240 @@
+/**
+ * Faults through the real engine, one stack against one emulator: 429 storms
+ * (create, read, update, delete), 5xx on POST (not retried) and on GET/DELETE
+ * (retried), lost responses (applied, then the connection reset), and
+ * answers slower than the request timeout. After each run: the emulator and
+ * Pulumi's state hold the same users, each once, and the next run converges.
+ */
+import { DatabaseUser } from "../../provider/databaseUser";
+import { OrgInvitation } from "../../provider/orgInvitation";
+import { CONFIG_KEYS } from "../../provider/config";
+import { emulatorControl, startTestEmulator, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
+import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
+import { emulatorView, expectStateMatchesEmulator, requestsTo, statusCounts } from "../support/invariants";
+
+jest.setTimeout(240_000);
+
+const PASSWORDS: Record<string, string> = {};
+const passwordOf = (username: string) => (PASSWORDS[username] ??= `pw-${username}-${Math.random().toString(36).slice(2, 12)}`);
+
+interface DbDecl {
+  username: string;
+  description?: string;
+}
+interface InviteDecl {
+  username: string;
+  roles: string[];
+}
+
+const DB_POST = /\/groups\/[a-f0-9]{24}\/databaseUsers$/;
+const DB_ONE = /\/groups\/[a-f0-9]{24}\/databaseUsers\/admin\/[^/]+$/;
+const ORG_POST = /\/orgs\/[a-f0-9]{24}\/users$/;
+
+/** A fault rule's path is a regular expression source. */
+const src = (re: RegExp) => re.source;
+
+describeEngine("faults through the engine", () => {
+  let emu: EmulatorHandle;
+  let stack: EngineStack;
+  let dbUsers: DbDecl[] = [];
+  let invites: InviteDecl[] = [];
+  /** What runs outside the harness's `up` printed (scanned for secrets too). */
+  let extraOutput = "";
+
+  const program = async () => {
+    for (const d of dbUsers) {
+      new DatabaseUser(d.username, {
+        projectId: emu.projectId,
+        username: d.username,
+        password: passwordOf(d.username),
+        roles: [{ roleName: "readWrite", databaseName: "app" }],
+        ...(d.description !== undefined ? { description: d.description } : {}),
+      });
+    }
+    for (const i of invites) {
+      new OrgInvitation(i.username.split("@")[0], { orgId: emu.orgId, username: i.username, roles: i.roles });
+    }
+  };
+
+  const declare = (db: DbDecl[], inv: InviteDecl[] = invites) => {
+    dbUsers = db;
+    invites = inv;
+  };
+
+  /** Runs `up` with these faults armed, returns this run's request log. */
+  async function upWith(rules: Parameters<typeof emulatorControl.setFaults>[1], opts: { refresh?: boolean } = {}) {
+    await emulatorControl.clearRequests(emu);
+    await emulatorControl.setFaults(emu, rules);
+    try {
+      const up = await stack.up(opts);
+      return { up, log: await emulatorControl.requests(emu) };
+    } finally {
+      await emulatorControl.clearFaults(emu);
+    }
+  }
+
+  async function expectConverged(): Promise<void> {
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
+  }
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    stack = await createEngineStack({ emulator: emu, program });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emu?.close();
+  });
+
+  test("429 storm on create: every create is retried after Retry-After and succeeds, once", async () => {
+    declare(
+      ["rl-1", "rl-2", "rl-3", "rl-4"].map((username) => ({ username })),
+      [{ username: "ada@example.com", roles: ["ORG_MEMBER"] }],
+    );
+    const { up, log } = await upWith([
+      { method: "POST", path: src(DB_POST), status: 429, retryAfter: 1, times: 6 },
+      { method: "POST", path: src(ORG_POST), status: 429, retryAfter: 1, times: 2 },
+    ]);
+    expect(up.summary).toMatchObject({ create: 5, update: 0, delete: 0 });
+    expect(statusCounts(requestsTo(log, "POST", DB_POST))).toEqual({ 201: 4, 429: 6 });
+    expect(statusCounts(requestsTo(log, "POST", ORG_POST))).toEqual({ 201: 1, 429: 2 });
+    await expectStateMatchesEmulator(stack, emu);
+  });
+
+  test("429 on read, update and delete in one `up --refresh`: all retried, all applied", async () => {
+    declare([{ username: "rl-1", description: "changed under a 429 storm" }, { username: "rl-2" }, { username: "rl-3" }]);
+    const { up, log } = await upWith(
+      [
+        { method: "GET", path: src(DB_ONE), status: 429, retryAfter: 1, times: 3 },
+        { method: "PATCH", path: src(DB_ONE), status: 429, retryAfter: 1, times: 2 },
+        { method: "DELETE", path: src(DB_ONE), status: 429, retryAfter: 1, times: 2 },
+      ],
+      { refresh: true },
+    );
+    expect(up.summary).toMatchObject({ update: 1, delete: 1, create: 0 });
+    expect(statusCounts(requestsTo(log, "PATCH", DB_ONE))).toEqual({ 200: 1, 429: 2 });
+    expect(statusCounts(requestsTo(log, "DELETE", DB_ONE))).toEqual({ 204: 1, 429: 2 });
+    expect(statusCounts(requestsTo(log, "GET", DB_ONE))[429]).toBe(3);
+    // The one DELETE path: its retries came no earlier than Retry-After.
+    expectSpacedByAtLeast(requestsTo(log, "DELETE", DB_ONE), 1000);
+    const live = await emulatorView(emu);
+    expect(live.databaseUsers.find((u) => u.username === "rl-1")).toMatchObject({ description: "changed under a 429 storm" });
+    await expectStateMatchesEmulator(stack, emu);
+  });
+
+  test("500/503 on POST is not retried: the up fails naming the user, nothing is created, the next up converges", async () => {
+    declare(
+      [...dbUsers, { username: "five-hundred" }],
+      [...invites, { username: "grace@example.com", roles: ["ORG_MEMBER"] }],
+    );
+    await emulatorControl.clearRequests(emu);
+    await emulatorControl.setFaults(emu, [
+      { method: "POST", path: src(DB_POST), status: 503, times: 1 },
+      { method: "POST", path: src(ORG_POST), status: 500, times: 1 },
+    ]);
+    let message = "";
+    try {
+      // --continue-on-error: one failed create does not stop the other from being tried.
+      await stack.stack.up({ continueOnError: true, onOutput: (text) => (extraOutput += text) });
+    } catch (err) {
+      message = (err as Error).message;
+      extraOutput += message;
+    } finally {
+      await emulatorControl.clearFaults(emu);
+    }
+    expect(message).toMatch(/creating database user .*five-hundred.*HTTP 503/);
+    expect(message).toMatch(/inviting grace@example\.com to organization [a-f0-9]{24}: .*HTTP 500/);
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "POST", DB_POST))).toEqual({ 503: 1 });
+    expect(statusCounts(requestsTo(log, "POST", ORG_POST))).toEqual({ 500: 1 });
+    await expectStateMatchesEmulator(stack, emu);
+
+    // GET and DELETE failing with 5xx are retried; the failed creates go through now.
+    declare(dbUsers.filter((d) => d.username !== "rl-3"));
+    const { up, log: log2 } = await upWith(
+      [
+        { method: "GET", path: src(DB_ONE), status: 500, times: 2 },
+        { method: "DELETE", path: src(DB_ONE), status: 503, times: 2 },
+      ],
+      { refresh: true },
+    );
+    expect(up.summary).toMatchObject({ create: 2, delete: 1 });
+    expect(statusCounts(requestsTo(log2, "DELETE", DB_ONE))).toEqual({ 204: 1, 503: 2 });
+    expect(statusCounts(requestsTo(log2, "GET", DB_ONE))[500]).toBe(2);
+    await expectStateMatchesEmulator(stack, emu);
+    await expectConverged();
+  });
+
+  test("lost responses (applied, then the connection reset) on create, PATCH and DELETE: no duplicate, no orphan, no failure", async () => {
+    declare(
+      [
+        { username: "rl-1", description: "changed while the answer was lost" },
+        ...dbUsers.filter((d) => d.username !== "rl-1" && d.username !== "rl-2"),
+        { username: "lost-create" },
+      ],
+      [...invites, { username: "alan@example.com", roles: ["ORG_MEMBER"] }],
+    );
+    const { up, log } = await upWith([
+      { method: "POST", path: src(DB_POST), reset: true, afterCommit: true, times: 1 },
+      { method: "PATCH", path: src(DB_ONE), reset: true, afterCommit: true, times: 1 },
+      { method: "DELETE", path: src(DB_ONE), reset: true, afterCommit: true, times: 1 },
+      { method: "POST", path: src(ORG_POST), reset: true, afterCommit: true, times: 1 },
+    ]);
+    expect(up.summary).toMatchObject({ create: 2, update: 1, delete: 1 });
+    // Each create was sent once: the lost answer was recovered by reading back, not by a blind re-POST.
+    expect(requestsTo(log, "POST", DB_POST)).toHaveLength(1);
+    expect(requestsTo(log, "POST", ORG_POST)).toHaveLength(1);
+    const live = await emulatorView(emu);
+    expect(live.databaseUsers.find((u) => u.username === "rl-1")).toMatchObject({ description: "changed while the answer was lost" });
+    await expectStateMatchesEmulator(stack, emu);
+    await expectConverged();
+  });
+
+  test("answers slower than the request timeout: reads are retried, a timed-out create is read back; nothing doubled", async () => {
+    await stack.setConfig(CONFIG_KEYS.requestTimeoutMs, "1500");
+    try {
+      declare([...dbUsers, { username: "slow-create" }]);
+      const { up, log } = await upWith(
+        [
+          { method: "GET", path: src(DB_ONE), delayMs: 4000, times: 1 },
+          { method: "POST", path: src(DB_POST), delayMs: 4000, times: 1 },
+        ],
+        { refresh: true },
+      );
+      expect(up.summary).toMatchObject({ create: 1 });
+      expect(log.filter((r) => (r as LoggedRequest & { fault?: string }).fault === "delay")).toHaveLength(2);
+      // The delayed POST lands after the provider gave up on it; give it time to land, then compare.
+      await new Promise((r) => setTimeout(r, 3000));
+      await expectStateMatchesEmulator(stack, emu);
+      await expectConverged();
+    } finally {
+      await stack.stack.removeConfig(CONFIG_KEYS.requestTimeoutMs);
+    }
+  });
+
+  test("no password, private key or token anywhere in the state or the engine's output", async () => {
+    const secrets = [emu.privateKey, ...Object.values(PASSWORDS)];
+    expect(Object.keys(PASSWORDS).length).toBeGreaterThan(5);
+    assertNoSecrets(JSON.stringify(await stack.exportState()), secrets);
+    assertNoSecrets(stack.stateFileText(), secrets);
+    assertNoSecrets(stack.allOutput() + extraOutput, secrets);
+  });
+
+  test("destroy leaves nothing behind", async () => {
+    const destroy = await stack.destroy();
+    expect(destroy.summary.delete).toBeGreaterThan(0);
+    const live = await expectStateMatchesEmulator(stack, emu);
+    expect(live).toEqual({ databaseUsers: [], orgMembers: [] });
+  });
+});
+
+/** Consecutive requests (to one path) arrived at least `ms` apart, by the emulator clock. */
+function expectSpacedByAtLeast(requests: readonly LoggedRequest[], ms: number): void {
+  expect(requests.length).toBeGreaterThan(1);
+  for (let i = 1; i < requests.length; i++) {
+    const gap = Date.parse(requests[i].at!) - Date.parse(requests[i - 1].at!);
+    expect(gap).toBeGreaterThanOrEqual(ms);
+  }
+}
