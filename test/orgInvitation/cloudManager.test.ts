@@ -182,3 +182,13 @@ test("get by {orgId}/{username}: pending and accepted", async () => {
   const active = await refresh(`${orgId}/ada@example.com`, {} as OrgInvitationState);
   expect(active.props).toMatchObject({ status: "ACTIVE", userId: outs.invitationId });
 });
+
+test("lost response to the invites POST: read back, one invitation, no error", async () => {
+  await emulatorControl.setFaults(emu, [{ method: "POST", path: "/orgs/[a-f0-9]+/invites$", reset: true, afterCommit: true, times: 1 }]);
+  const { outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  expect(outs).toMatchObject({ status: "PENDING", roles: ["ORG_MEMBER"] });
+  expect(await memberships("ada@example.com")).toHaveLength(1);
+  const sent = await requestsSince(0);
+  expect(sent.filter((r) => r.method === "POST")).toHaveLength(1);
+  expect(sent.some((r) => r.method === "GET" && r.path === `/api/public/v1.0/orgs/${orgId}/invites`)).toBe(true);
+});
