@@ -41,7 +41,7 @@ import {
 } from "./model";
 import { DatabaseUserArgsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
 
-type Olds = Partial<DatabaseUserState> & Record<string, unknown>;
+type Olds = Partial<DatabaseUserState>;
 
 /**
  * The rule for an absolute deletion date at `now`: in the future and at most

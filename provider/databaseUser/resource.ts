@@ -148,24 +148,14 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
   }
 
   constructor(name: string, args: DatabaseUserArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = {
-      // Outputs the program does not declare: listed so the engine returns them.
-      deleteAfterDate: undefined,
-      temporary: undefined,
-      scopes: undefined,
-      labels: undefined,
-      awsIAMType: undefined,
-      ldapAuthType: undefined,
-      oidcAuthType: undefined,
-      x509Type: undefined,
-      databaseName: undefined,
-      description: undefined,
-      password: undefined,
-      expiresIn: undefined,
-      onExpiry: undefined,
-      adopt: undefined,
-      ...(args ?? {}),
-    };
+    // Every output is listed, so the engine returns each one even when the
+    // program does not declare it (and all of them for `get`, which declares none).
+    const outputs = [
+      "projectId", "username", "databaseName", "password", "roles", "scopes", "labels", "description",
+      "awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type", "deleteAfterDate", "expiresIn", "onExpiry", "adopt", "temporary",
+    ];
+    const props: Record<string, unknown> = Object.fromEntries(outputs.map((k) => [k, undefined]));
+    Object.assign(props, args ?? {});
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
     super(
       databaseUserProvider,

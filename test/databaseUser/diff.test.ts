@@ -40,7 +40,7 @@ const tempState = (deleteAfterDate: string, extra: Partial<DatabaseUserState> = 
 });
 
 async function diff(olds: DatabaseUserState, news: DatabaseUserInputs) {
-  return provider.diff("id", { ...olds, __provider: "old text" }, news);
+  return provider.diff("id", { ...olds, __provider: "old text" } as DatabaseUserState, news);
 }
 
 describe("DatabaseUser diff", () => {
