@@ -199,8 +199,8 @@ export function planDiff(
   const replaces: string[] = [];
   const changed: string[] = [];
   if (olds.orgId !== news.orgId) replaces.push("orgId");
+  // Usernames are emails: a change of letter case is the same person, and the API keeps its own spelling.
   if ((olds.username ?? "").toLowerCase() !== news.username.toLowerCase()) replaces.push("username");
-  else if (olds.username !== news.username) changed.push("username");
   const oldFamily: ApiFamily = typeof olds.invitationId === "string" ? "public-v1" : "atlas";
   if (olds.status !== undefined && oldFamily !== newFamily) replaces.push("platform");
 

@@ -225,7 +225,7 @@ describe("planDiff", () => {
     ["teams update in place", {}, { teamIds: [TEAM] }, { changes: true, replaces: [] }],
     ["reinvite policy is a (local) update", {}, { reinvite: "never" }, { changes: true, replaces: [] }],
     ["username change replaces", {}, { username: "bob@example.com" }, { changes: true, replaces: ["username"], deleteBeforeReplace: false }],
-    ["username case only is an update", {}, { username: "Ada@example.com" }, { changes: true, replaces: [] }],
+    ["username case only is not a change", {}, { username: "Ada@Example.com" }, { changes: false, replaces: [] }],
     ["orgId change replaces", {}, { orgId: "e".repeat(24) }, { changes: true, replaces: ["orgId"], deleteBeforeReplace: false }],
     ["EXPIRED (refreshed) re-invites by replace, deleting first", { status: "INVITATION_EXPIRED" }, {}, { changes: true, replaces: ["status"], deleteBeforeReplace: true }],
     ["EXPIRED under never: no change", { status: "INVITATION_EXPIRED", reinvite: "never" }, { reinvite: "never" }, { changes: false, replaces: [] }],
