@@ -162,7 +162,7 @@ async function findAtlas(
 function assertNoProjectRolesV1(inputs: OrgInvitationInputs): void {
   if (inputs.projectRoles.length > 0) {
     throw new Error(
-      `inviting ${inputs.username} to organization ${inputs.orgId}: projectRoles cannot be sent with a Cloud Manager or Ops Manager ` +
+      `${inputs.username} in organization ${inputs.orgId}: projectRoles cannot be sent with a Cloud Manager or Ops Manager ` +
         `organization invitation. Remove projectRoles, and give project roles with a CloudUser's roles once the invitation is accepted.`,
     );
   }
@@ -248,9 +248,8 @@ async function reconcileMemberV1(
       );
     }
     const others = (member.roles ?? []).filter((r) => r.orgId !== inputs.orgId);
-    current = await updateOpsManagerUser(client, member.id, {
-      roles: [...others, ...inputs.roles.map((roleName) => ({ orgId: inputs.orgId, roleName }))],
-    });
+    const roles = [...others, ...inputs.roles.map((roleName) => ({ orgId: inputs.orgId, roleName }))];
+    current = await resendIfAnswerLost(() => updateOpsManagerUser(client, member.id, { roles }));
   }
   return stateFromMemberV1(inputs.orgId, current, inputs, invitationId);
 }
@@ -268,7 +267,10 @@ async function readV1(
   if (username) {
     const member = await findOrgMemberV1(client, orgId, username);
     if (member) return stateFromMemberV1(orgId, member, local, invitationId ?? member.id);
-    if (previous.status !== undefined && invitationId) return declinedV1(previous as OrgInvitationState);
+    if (invitationId && previous.status !== undefined) {
+      // A member who is no longer one was removed: gone, as on Atlas. An invitation that vanished: see invitationGoneV1.
+      return previous.status === "ACTIVE" ? undefined : invitationGoneV1(previous as OrgInvitationState, new Date());
+    }
     // `get` by username of someone not yet a member: their invitation, if any.
     const found = (await listOrgInvitationsV1(client, orgId, username)).find((i) => i.username.toLowerCase() === username.toLowerCase());
     return found && stateFromInvitationV1(found, local, new Date());
@@ -284,10 +286,12 @@ async function readV1(
 
 /**
  * Cloud/Ops Manager drop an invitation once it is declined (or cancelled
- * outside Pulumi) and the v1.0 API cannot tell which: a managed invitation
- * that is gone without the person becoming a member reads as INVITATION_REJECTED.
+ * outside Pulumi), and the v1.0 API cannot tell which: a managed invitation
+ * that is gone without the person becoming a member reads as
+ * INVITATION_REJECTED, or INVITATION_EXPIRED if its expiry had passed.
  */
-function declinedV1(previous: OrgInvitationState): OrgInvitationState {
+function invitationGoneV1(previous: OrgInvitationState, now: Date): OrgInvitationState {
+  if (expiryHasPassed(previous.invitationExpiresAt, now)) return { ...previous, status: "INVITATION_EXPIRED" };
   const { invitationExpiresAt: _dropped, ...rest } = previous;
   return { ...rest, status: "INVITATION_REJECTED" };
 }
@@ -446,8 +450,8 @@ async function updateV1(client: RequestSender, olds: OrgInvitationState, news: O
   }
   const member = await findOrgMemberV1(client, news.orgId, news.username);
   if (member) return reconcileMemberV1(client, news, member, olds.invitationId);
-  if (wantsReinvite("INVITATION_REJECTED", news.reinvite)) return inviteV1(client, news);
-  return keepDead(declinedV1(olds), news);
+  if (wantsReinvite(invitationGoneV1(olds, new Date()).status, news.reinvite)) return inviteV1(client, news);
+  return keepDead(invitationGoneV1(olds, new Date()), news);
 }
 
 function goneError(inputs: OrgInvitationInputs): Error {

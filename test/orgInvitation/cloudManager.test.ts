@@ -3,7 +3,8 @@
  * (`atlasUsers:platform`), and Ops Manager where they differ: the v1.0
  * `/orgs/{orgId}/invites` endpoints, acceptance seen in the org's member list.
  */
-import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
+import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
 import { provider } from "../../provider/orgInvitation/provider";
 import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
@@ -191,4 +192,13 @@ test("lost response to the invites POST: read back, one invitation, no error", a
   const sent = await requestsSince(0);
   expect(sent.filter((r) => r.method === "POST")).toHaveLength(1);
   expect(sent.some((r) => r.method === "GET" && r.path === `/api/public/v1.0/orgs/${orgId}/invites`)).toBe(true);
+});
+
+test("an accepted member removed outside Pulumi reads as gone (refresh drops it), as on Atlas", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, outs.invitationId!);
+  const active = (await refresh(id, outs)).props!;
+  expect(active.status).toBe("ACTIVE");
+  await removeOrgMemberV1(getClient(), orgId, active.userId!);
+  expect(await refresh(id, active)).toEqual({});
 });
