@@ -4,7 +4,8 @@
  * `/groups/{groupId}/users/{userId}`. Adds run before removes, because a member
  * must always keep at least one role.
  */
-import { hasErrorCode, isNotFound } from "../client/errors";
+import { hasErrorCode, isConflict, isNotFound } from "../client/errors";
+import { answerWasLost, resendIfAnswerLost } from "../common/lostResponse";
 import {
   addOrgUserRole,
   createOrgInvitationV1,
@@ -75,6 +76,24 @@ async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
 }
 
 /**
+ * Sends an invitation. If its answer was lost, or a resend meets a conflict,
+ * `confirm` reads back whether the invitation exists: it then is ours.
+ */
+async function inviteOnce(send: () => Promise<unknown>, confirm: () => Promise<unknown | undefined>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    if (!answerWasLost(err)) throw err;
+    if (await confirm()) return;
+    try {
+      await send();
+    } catch (retryErr) {
+      if (!(isConflict(retryErr) && (await confirm()))) throw retryErr;
+    }
+  }
+}
+
+/**
  * Grants `add` (inviting the user where they are not yet a member), then
  * withdraws `remove`, leaving the user with `target` where we manage roles.
  */
@@ -90,32 +109,39 @@ export async function applyAtlasRoleChanges(
   for (const [orgId, roles] of add.orgs) {
     const member = await findOrgMembership(client, orgId, user.id);
     if (!member) {
-      await createOrgUser(client, orgId, { username: user.username, roles: { orgRoles: roles } });
+      await inviteOnce(
+        () => createOrgUser(client, orgId, { username: user.username, roles: { orgRoles: roles } }),
+        () => findOrgMembership(client, orgId, user.id),
+      );
       continue;
     }
     const held = new Set(member.roles.orgRoles ?? []);
-    for (const role of roles) if (!held.has(role)) await addOrgUserRole(client, orgId, user.id, role);
+    // Adding or removing one role is idempotent: resending after a lost answer is safe.
+    for (const role of roles) if (!held.has(role)) await resendIfAnswerLost(() => addOrgUserRole(client, orgId, user.id, role));
   }
   for (const [projectId, roles] of add.projects) {
     const member = await findProjectMembership(client, projectId, user.id);
     if (!member) {
-      await addProjectUser(client, projectId, { username: user.username, roles });
+      await inviteOnce(
+        () => addProjectUser(client, projectId, { username: user.username, roles }),
+        () => findProjectMembership(client, projectId, user.id),
+      );
       continue;
     }
     const held = new Set(member.roles);
-    for (const role of roles) if (!held.has(role)) await addProjectUserRole(client, projectId, user.id, role);
+    for (const role of roles) if (!held.has(role)) await resendIfAnswerLost(() => addProjectUserRole(client, projectId, user.id, role));
   }
 
   for (const [projectId, roles] of remove.projects) {
     if (!target.projects.has(projectId)) {
       await ignoreNotFound(removeProjectUser(client, projectId, user.id));
     } else {
-      for (const role of roles) await ignoreNotFound(removeProjectUserRole(client, projectId, user.id, role));
+      for (const role of roles) await ignoreNotFound(resendIfAnswerLost(() => removeProjectUserRole(client, projectId, user.id, role)));
     }
   }
   for (const [orgId, roles] of remove.orgs) {
     if (target.orgs.has(orgId)) {
-      for (const role of roles) await ignoreNotFound(removeOrgUserRole(client, orgId, user.id, role));
+      for (const role of roles) await ignoreNotFound(resendIfAnswerLost(() => removeOrgUserRole(client, orgId, user.id, role)));
       continue;
     }
     const member = await findOrgMembership(client, orgId, user.id);
@@ -126,9 +152,11 @@ export async function applyAtlasRoleChanges(
       continue;
     }
     // A project member is always an org member: keep the least role, ORG_MEMBER.
-    if (!(member.roles.orgRoles ?? []).includes("ORG_MEMBER")) await addOrgUserRole(client, orgId, user.id, "ORG_MEMBER");
+    if (!(member.roles.orgRoles ?? []).includes("ORG_MEMBER")) {
+      await resendIfAnswerLost(() => addOrgUserRole(client, orgId, user.id, "ORG_MEMBER"));
+    }
     for (const role of roles) {
-      if (role !== "ORG_MEMBER") await ignoreNotFound(removeOrgUserRole(client, orgId, user.id, role));
+      if (role !== "ORG_MEMBER") await ignoreNotFound(resendIfAnswerLost(() => removeOrgUserRole(client, orgId, user.id, role)));
     }
   }
 }
@@ -173,9 +201,12 @@ export async function applyCloudManagerRoleChanges(
       if (invitation) await ignoreNotFound(deleteOrgInvitationV1(client, orgId, invitation.id));
       else await ignoreNotFound(removeOrgMemberV1(client, orgId, user.id));
     } else if (invitation) {
-      await updateOrgInvitationV1(client, orgId, invitation.id, { roles });
+      await resendIfAnswerLost(() => updateOrgInvitationV1(client, orgId, invitation.id, { roles }));
     } else if (!active.has(orgId)) {
-      await createOrgInvitationV1(client, orgId, { username: user.username, roles });
+      await inviteOnce(
+        () => createOrgInvitationV1(client, orgId, { username: user.username, roles }),
+        () => findOrgInvitation(client, orgId, user.id),
+      );
     } else {
       throw new Error(
         `${user.username} has accepted the invitation to organization ${orgId}, and Cloud Manager's API cannot change ` +

@@ -14,7 +14,7 @@ import {
   type CloudUserResponse,
 } from "../client/operations/cloudUsers";
 import { checkWith } from "../common/check";
-import { answerWasLost } from "../common/lostResponse";
+import { answerWasLost, resendIfAnswerLost } from "../common/lostResponse";
 import { configure as configureRuntime, getClient, getSettings } from "../common/runtime";
 import { sameSet } from "../common/sets";
 import { applyAtlasRoleChanges, applyCloudManagerRoleChanges, removeAtlasMemberships, removeCloudManagerMemberships } from "./memberships";
@@ -94,7 +94,8 @@ async function bringToDeclaredState(
   const api = usersApiFor(platform);
   const target = inputs.roles ?? [];
   if (platform === "ops-manager") {
-    return updateOpsManagerUser(client, user.id, toOpsManagerUpdateBody(inputs));
+    // The body sets absolute values: resending it after a lost answer is safe.
+    return resendIfAnswerLost(() => updateOpsManagerUser(client, user.id, toOpsManagerUpdateBody(inputs)));
   }
   const { add, remove } = roleChanges(previouslyDeclared, target);
   if (platform === "cloud-manager") {

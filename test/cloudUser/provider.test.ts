@@ -159,6 +159,21 @@ describe.each<CloudUserPlatform>(["atlas", "atlas-v1"])("CloudUser on %s: Atlas 
     expect(await provider.diff(id, updated, news)).toMatchObject({ changes: false });
   });
 
+  test("a role change whose answers are lost (applied, then the connection reset) still completes once", async () => {
+    const inputs = await checked(declared(platform));
+    const { id, outs } = await created(inputs);
+    await emulatorControl.acceptInvitation(emu, emu.orgId, id);
+    const active = await refreshed(id, outs);
+    const news = await checked({ ...inputs, roles: [inputs.roles![0]!, role({ projectId: emu.projectId, roleName: "GROUP_OWNER" })] }, inputs);
+    await emulatorControl.setFaults(emu, [
+      { method: "POST", path: ":addRole$", reset: true, afterCommit: true, times: 1 },
+      { method: "POST", path: ":removeRole$", reset: true, afterCommit: true, times: 1 },
+    ]);
+    const updated = (await provider.update(id, active, news)).outs as CloudUserOutputs;
+    await emulatorControl.clearFaults(emu);
+    expect(updated.activeRoles).toEqual(news.roles);
+  });
+
   test.each(["firstName", "lastName", "country", "mobileNumber", "emailAddress"] as const)(
     "%s cannot be changed: diff fails with the field, the platform and what to do",
     async (field) => {
@@ -351,6 +366,19 @@ describe("CloudUser on ops-manager: specifics", () => {
     const patches = (await emulatorControl.requests(emu)).filter((r) => r.method === "PATCH" && r.auth !== "digest-challenge");
     expect(patches.map((r) => r.path)).toEqual([`/api/public/v1.0/users/${id}`]);
     expect(await provider.diff(id, updated, news)).toMatchObject({ changes: false });
+  });
+
+  test("a PATCH whose answer is lost is sent once more (it sets absolute values)", async () => {
+    const inputs = await checked(declared("ops-manager"));
+    const { id, outs } = await created(inputs);
+    const news = await checked({ ...inputs, lastName: "Dough" }, inputs);
+    await emulatorControl.setFaults(emu, [{ method: "PATCH", path: "^/api/public/v1.0/users/", reset: true, afterCommit: true, times: 1 }]);
+    await emulatorControl.clearRequests(emu);
+    const updated = (await provider.update(id, outs, news)).outs as CloudUserOutputs;
+    await emulatorControl.clearFaults(emu);
+    expect(updated.lastName).toBe("Dough");
+    const patches = (await emulatorControl.requests(emu)).filter((r) => r.method === "PATCH" && r.auth !== "digest-challenge");
+    expect(patches).toHaveLength(2);
   });
 
   test("country cannot be changed: diff fails", async () => {
