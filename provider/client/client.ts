@@ -119,7 +119,7 @@ export class AtlasClient {
       }
       const { response, rejected } = outcome;
       if (response.status >= 200 && response.status < 300) {
-        return { ok: true, value: parseSuccessBody<T>(response, ex, redactor) };
+        return { ok: true, value: parseSuccessBody<T>(response, ex, redactor, req.returns) };
       }
       const hint = rejected ? this.rejectionHint() : undefined;
       const error = apiErrorFromResponse(response, ex, redactor, { attempt, hint });
@@ -127,6 +127,7 @@ export class AtlasClient {
         ok: false,
         error,
         retryable: !rejected && (response.status === 429 || (idempotent && RETRYABLE_5XX.has(response.status))),
+        throttled: response.status === 429,
         ...retryAfterOf(response),
       };
     });

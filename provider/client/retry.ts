@@ -26,6 +26,13 @@ export type AttemptOutcome<T> =
       readonly retryable: boolean;
       /** From `Retry-After`: wait at least this long. */
       readonly retryAfterMs?: number;
+      /**
+       * The server asked to slow down (429): the request was not processed. Such an
+       * attempt is not counted against `maxAttempts` (only `maxElapsedMs` bounds
+       * the waiting) and does not grow the backoff, so a busy rate limit delays
+       * requests instead of failing them.
+       */
+      readonly throttled?: boolean;
     };
 
 export interface RetryHooks {
@@ -37,7 +44,8 @@ export interface RetryHooks {
 
 /**
  * Runs `attempt` (given its 1-based number) until it succeeds, fails for good,
- * or the policy's attempts or time run out; then throws the last error.
+ * or the policy's attempts (throttled ones not counted) or time run out; then
+ * throws the last error.
  */
 export async function retrying<T>(
   policy: RetryPolicy,
@@ -47,11 +55,14 @@ export async function retrying<T>(
   const now = hooks.now ?? Date.now;
   const sleep = hooks.sleep ?? defaultSleep;
   const started = now();
+  let failures = 0; // attempts that count against maxAttempts
   for (let n = 1; ; n++) {
     const outcome = await attempt(n);
     if (outcome.ok) return outcome.value;
-    if (!outcome.retryable || n >= policy.maxAttempts) throw outcome.error;
-    const delay = retryDelay(policy, n, outcome.retryAfterMs, hooks.random);
+    if (!outcome.throttled) failures += 1;
+    // maxAttempts 1 means no retries at all, throttled or not.
+    if (!outcome.retryable || policy.maxAttempts <= 1 || failures >= policy.maxAttempts) throw outcome.error;
+    const delay = retryDelay(policy, outcome.throttled ? 1 : failures, outcome.retryAfterMs, hooks.random);
     if (now() + delay - started > policy.maxElapsedMs) throw outcome.error;
     await sleep(delay);
   }
