@@ -205,24 +205,42 @@ export function forbiddenChanges(
 
 /**
  * Role changes the platform's API cannot make: Cloud Manager has no endpoint
- * that changes another user's project roles (org roles go through invitations).
+ * that changes another user's project roles, nor the org roles of a member who
+ * has accepted (known from the last read's `activeRoles`); org roles of a
+ * pending invitation, a new org, or leaving an org all work.
  */
 export function forbiddenRoleChanges(
   platform: CloudUserPlatform,
   username: string,
   olds: readonly CloudUserRole[],
   news: readonly CloudUserRole[],
+  activeRoles: readonly CloudUserRole[] = [],
 ): string[] {
   if (platform !== "cloud-manager") return [];
   const { add, remove } = roleChanges(olds, news);
+  const messages: string[] = [];
   const projectRoles = [...add, ...remove].filter((r) => r.projectId !== undefined);
-  if (projectRoles.length === 0) return [];
-  const list = projectRoles.map((r) => `${r.roleName} in project ${r.projectId}`).join(", ");
-  return [
-    `cannot change the project roles of cloud user ${username} on cloud-manager (${list}): Cloud Manager's API cannot ` +
-      `change another user's project roles. Put the previous roles back and change them in the Cloud Manager UI, or add ` +
-      `"roles" to this resource's ignoreChanges.`,
-  ];
+  if (projectRoles.length > 0) {
+    const list = projectRoles.map((r) => `${r.roleName} in project ${r.projectId}`).join(", ");
+    messages.push(
+      `cannot change the project roles of cloud user ${username} on cloud-manager (${list}): Cloud Manager's API cannot ` +
+        `change another user's project roles. Put the previous roles back and change them in the Cloud Manager UI, or add ` +
+        `"roles" to this resource's ignoreChanges.`,
+    );
+  }
+  const changedOrgs = new Set([...add, ...remove].flatMap((r) => (r.orgId !== undefined ? [r.orgId] : [])));
+  for (const orgId of changedOrgs) {
+    const stillDeclared = news.some((r) => r.orgId === orgId);
+    const accepted = activeRoles.some((r) => r.orgId === orgId);
+    if (stillDeclared && accepted) {
+      messages.push(
+        `cannot change the org roles of cloud user ${username} in organization ${orgId} on cloud-manager: the user has ` +
+          `accepted, and Cloud Manager's API cannot change an accepted member's roles. Change them in the Cloud Manager UI ` +
+          `and then update the program, or add "roles" to this resource's ignoreChanges.`,
+      );
+    }
+  }
+  return messages;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -136,7 +136,7 @@ export const provider = {
     if (replaces.length === 0) {
       const forbidden = [
         ...forbiddenChanges(oldPlatform, news.username, olds, news),
-        ...forbiddenRoleChanges(oldPlatform, news.username, olds.roles ?? [], news.roles ?? []),
+        ...forbiddenRoleChanges(oldPlatform, news.username, olds.roles ?? [], news.roles ?? [], olds.activeRoles ?? []),
       ];
       if (forbidden.length > 0) throw new Error(forbidden.join("\n"));
       for (const field of changedProfileFields(olds, news)) changes.add(field);

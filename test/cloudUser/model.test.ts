@@ -153,6 +153,15 @@ describe("change rules", () => {
     expect(forbiddenRoleChanges("atlas", "jane@example.com", inputs.roles!, news)).toEqual([]);
   });
 
+  test("Cloud Manager refuses org-role changes of an accepted member at preview; leaving the org is fine", () => {
+    const owner = [{ orgId: ORG, roleName: "ORG_OWNER" }, projectRead];
+    expect(forbiddenRoleChanges("cloud-manager", "jane@example.com", inputs.roles!, owner, [orgMember])[0]).toMatch(
+      /cannot change the org roles of cloud user jane@example.com in organization 5f1b.* on cloud-manager: the user has accepted/,
+    );
+    expect(forbiddenRoleChanges("cloud-manager", "jane@example.com", inputs.roles!, owner, [])).toEqual([]);
+    expect(forbiddenRoleChanges("cloud-manager", "jane@example.com", [orgMember], [], [orgMember])).toEqual([]);
+  });
+
   test("platforms: atlas and atlas-v1 share accounts; each maps to its users API", () => {
     expect(sameAccountStore("atlas", "atlas-v1")).toBe(true);
     expect(sameAccountStore("cloud-manager", "ops-manager")).toBe(false);
