@@ -9,24 +9,14 @@
  * emulator clock, and put it back afterwards.
  */
 import { provider } from "../../provider/databaseUser/provider";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
 import type { DatabaseUserInputs, DatabaseUserState } from "../../provider/databaseUser/schema";
-import { emulatorControl, startTestEmulator, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
+import { atlasRequests, checked, create, emulatorUser as findUser, useEmulatorForProvider } from "./support";
 
+const env = useEmulatorForProvider();
 let emu: EmulatorHandle;
 let projectId: string;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  projectId = emu.projectId;
-  await configureForEmulator(provider, emu);
-});
-
-afterAll(async () => {
-  await resetRuntimeForTests();
-  await emu.close();
-});
+beforeAll(() => ({ emu, projectId } = env));
 
 beforeEach(() => emulatorControl.clearRequests(emu));
 // Rows that move the emulator clock put it back to real time.
@@ -37,27 +27,8 @@ const roles = [{ roleName: "readWrite", databaseName: "app" }];
 const base = (username: string) => ({ projectId, username, password: "pass-Word-123", roles });
 const isoIn = (ms: number) => new Date(Date.now() + ms).toISOString();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<DatabaseUserInputs> {
-  const result = await provider.check(olds, news);
-  expect(result.failures ?? []).toEqual([]);
-  return result.inputs as DatabaseUserInputs;
-}
-
-async function create(news: Record<string, unknown>) {
-  const inputs = await checked(news);
-  const { id, outs } = await provider.create(inputs);
-  return { id, inputs, state: outs as DatabaseUserState };
-}
-
-async function apiRequests(): Promise<LoggedRequest[]> {
-  return (await emulatorControl.requests(emu)).filter((r) => r.path.startsWith("/api/atlas/") && r.auth !== "digest-challenge");
-}
-
-async function emulatorUser(username: string) {
-  const state = (await emulatorControl.state(emu)) as { store?: { databaseUsers: Record<string, unknown>[] }; databaseUsers?: Record<string, unknown>[] };
-  return (state.store?.databaseUsers ?? state.databaseUsers ?? []).find((u) => u.groupId === projectId && u.username === username);
-}
+const apiRequests = () => atlasRequests(emu);
+const emulatorUser = (username: string) => findUser(emu, projectId, username);
 
 /** Replace as the engine does it for a delete-before-replace diff. */
 async function replace(id: string, state: DatabaseUserState, news: DatabaseUserInputs) {

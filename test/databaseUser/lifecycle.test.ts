@@ -5,58 +5,26 @@
  * whose response is lost after Atlas committed it.
  */
 import { provider } from "../../provider/databaseUser/provider";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
-import type { DatabaseUserInputs, DatabaseUserState } from "../../provider/databaseUser/schema";
+import type { DatabaseUserState } from "../../provider/databaseUser/schema";
 import { apiClient, serviceAccountToken } from "../support/atlasApi";
-import { emulatorControl, startTestEmulator, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
+import { atlasRequests, checked, create, emulatorUser as findUser, useEmulatorForProvider } from "./support";
 
+const env = useEmulatorForProvider();
 let emu: EmulatorHandle;
 let projectId: string;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  projectId = emu.projectId;
-  await configureForEmulator(provider, emu);
-});
-
-afterAll(async () => {
-  await resetRuntimeForTests();
-  await emu.close();
-});
+beforeAll(() => ({ emu, projectId } = env));
 
 beforeEach(async () => {
   await emulatorControl.clearFaults(emu);
   await emulatorControl.clearRequests(emu);
 });
 
-/** `check` as the engine runs it first: the inputs must be valid, and come back normalised. */
-async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<DatabaseUserInputs> {
-  const result = await provider.check(olds, news);
-  expect(result.failures ?? []).toEqual([]);
-  return result.inputs as DatabaseUserInputs;
-}
-
-async function create(news: Record<string, unknown>) {
-  const inputs = await checked(news);
-  const { id, outs } = await provider.create(inputs);
-  return { id, inputs, state: outs as DatabaseUserState };
-}
-
-/** What the emulator holds for one user, or undefined. */
-async function emulatorUser(databaseName: string, username: string) {
-  const state = (await emulatorControl.state(emu)) as { store?: { databaseUsers: Record<string, unknown>[] }; databaseUsers?: Record<string, unknown>[] };
-  const users = state.store?.databaseUsers ?? state.databaseUsers ?? [];
-  return users.find((u) => u.groupId === projectId && u.databaseName === databaseName && u.username === username);
-}
+const emulatorUser = (databaseName: string, username: string) => findUser(emu, projectId, username, databaseName);
+const apiRequests = () => atlasRequests(emu);
 
 async function passwordMatches(databaseName: string, username: string, password: string): Promise<boolean> {
   return (await emulatorControl.checkDatabaseUserPassword(emu, { projectId, databaseName, username, password })).ok;
-}
-
-/** The Atlas API requests the provider sent, without the digest handshake's first 401 (the control API is not logged). */
-async function apiRequests(): Promise<LoggedRequest[]> {
-  return (await emulatorControl.requests(emu)).filter((r) => r.path.startsWith("/api/atlas/") && r.auth !== "digest-challenge");
 }
 
 /** Out of band: what someone does in the Atlas UI, with its own credentials. */

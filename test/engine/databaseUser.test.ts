@@ -12,6 +12,7 @@ import { DatabaseUser, type DatabaseUserArgs } from "../../provider";
 import { apiClient, serviceAccountToken } from "../support/atlasApi";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { createEngineStack, describeEngine, type EngineStack } from "../support/engine";
+import { atlasRequests, emulatorUser, emulatorUsers } from "../databaseUser/support";
 
 jest.setTimeout(240_000);
 
@@ -40,18 +41,7 @@ function program(users: Users, gets: Record<string, string> = {}) {
   };
 }
 
-async function apiRequests(emu: EmulatorHandle) {
-  return (await emulatorControl.requests(emu)).filter((r) => r.path.startsWith("/api/atlas/") && r.auth !== "digest-challenge");
-}
-
-async function emulatorUsers(emu: EmulatorHandle, projectId: string) {
-  const state = (await emulatorControl.state(emu)) as { databaseUsers: Record<string, unknown>[] };
-  return state.databaseUsers.filter((u) => u.groupId === projectId);
-}
-
-async function emulatorUser(emu: EmulatorHandle, projectId: string, username: string) {
-  return (await emulatorUsers(emu, projectId)).find((u) => u.username === username);
-}
+const apiRequests = atlasRequests;
 
 async function newProject(emu: EmulatorHandle): Promise<string> {
   const seeded = (await emulatorControl.seed(emu, { projects: [{ name: `p${Math.random()}` }] })) as { projects: { id: string }[] };
