@@ -65,7 +65,7 @@ function resolveEngine(): EngineAvailability {
 
 // Every engine operation starts the CLI and a provider host: seconds each on
 // two busy cores. Files that use the engine get a timeout to match.
-jest.setTimeout(300_000);
+if (typeof jest !== "undefined") jest.setTimeout(300_000);
 
 /** Resolved once per jest file (the script answers instantly once the CLI is cached). */
 export const engine: EngineAvailability = resolveEngine();
