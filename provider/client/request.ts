@@ -22,6 +22,20 @@ export interface ApiRequest {
   readonly query?: Readonly<Record<string, QueryValue>>;
   /** JSON body; serialized by the client. */
   readonly body?: unknown;
+  /**
+   * What a 2xx answer must be: a JSON object with these fields (`what` names
+   * it in errors). Anything else (`null`, an array, a proxy's `{"status":"ok"}`)
+   * is an `AtlasApiError` naming the request, not a `TypeError` or bad state later.
+   */
+  readonly returns?: ExpectedAnswer;
+}
+
+/** The object an operation's 2xx answer must be; see {@link ApiRequest.returns}. */
+export interface ExpectedAnswer {
+  /** E.g. "a database user". */
+  readonly what: string;
+  /** Fields that must be present (not null). */
+  readonly fields: readonly string[];
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { AtlasApiError, type BadRequestField } from "./errors";
 import type { Redactor } from "./redact";
+import type { ExpectedAnswer } from "./request";
 import type { Exchange, RawResponse } from "./transport";
 
 /** Longest excerpt of an unexpected body quoted in an error. */
@@ -13,8 +14,36 @@ const MAX_QUOTE = 200;
 /** Longest Atlas `detail` kept. */
 const MAX_DETAIL = 1000;
 
-/** Parsed JSON of a 2xx answer; `undefined` for 204 or an empty body. */
-export function parseSuccessBody<T>(response: RawResponse, ex: Exchange, redactor: Redactor): T {
+/**
+ * Parsed JSON of a 2xx answer; `undefined` for 204 or an empty body, unless
+ * `returns` says which object it must be.
+ */
+export function parseSuccessBody<T>(response: RawResponse, ex: Exchange, redactor: Redactor, returns?: ExpectedAnswer): T {
+  const value = parseJsonBody<T>(response, ex, redactor);
+  if (returns === undefined) return value;
+  const problem = shapeProblem(value, returns.fields);
+  if (problem !== undefined) {
+    // The body is described, not quoted: a broken server may echo what we sent (a password).
+    throw new AtlasApiError({
+      status: response.status,
+      method: ex.method,
+      path: ex.path,
+      detail: `the answer is not ${returns.what}: ${problem} (${contentType(response)})`,
+    });
+  }
+  return value;
+}
+
+function shapeProblem(value: unknown, fields: readonly string[]): string | undefined {
+  if (value === undefined) return "it is empty";
+  if (value === null) return "it is null";
+  if (Array.isArray(value)) return "it is a list";
+  if (typeof value !== "object") return `it is a ${typeof value}`;
+  const missing = fields.filter((f) => (value as Record<string, unknown>)[f] === undefined || (value as Record<string, unknown>)[f] === null);
+  return missing.length > 0 ? `it has no ${missing.join(", ")}` : undefined;
+}
+
+function parseJsonBody<T>(response: RawResponse, ex: Exchange, redactor: Redactor): T {
   if (response.truncated) {
     throw new AtlasApiError({
       status: response.status,

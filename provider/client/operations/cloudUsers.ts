@@ -6,7 +6,7 @@
  *   get, get by name; Ops Manager also PATCH and DELETE.
  * No platform returns the password.
  */
-import { apiPath, type ApiRequest, type ApiVersion } from "../request";
+import { apiPath, type ApiRequest, type ApiVersion, type ExpectedAnswer } from "../request";
 import type { RequestSender } from "./orgUsers";
 
 /** Which users API a call goes to. */
@@ -62,9 +62,17 @@ const ENDPOINTS: Readonly<Record<CloudUsersApi, { prefix: string; version: ApiVe
   "public-v1": { prefix: "/api/public/v1.0/users", version: null },
 };
 
+const A_CLOUD_USER: ExpectedAnswer = { what: "a MongoDB Cloud user", fields: ["id", "username"] };
+
 function usersRequest(api: CloudUsersApi, method: ApiRequest["method"], suffix: string, body?: unknown): ApiRequest {
   const { prefix, version } = ENDPOINTS[api];
-  return { method, path: prefix + suffix, version, ...(body === undefined ? {} : { body }) };
+  return {
+    method,
+    path: prefix + suffix,
+    version,
+    ...(body === undefined ? {} : { body }),
+    ...(method === "DELETE" ? {} : { returns: A_CLOUD_USER }),
+  };
 }
 
 export function createCloudUser(client: RequestSender, api: CloudUsersApi, body: CreateCloudUserBody): Promise<CloudUserResponse> {

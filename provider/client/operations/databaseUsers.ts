@@ -4,7 +4,7 @@
  * `databaseName` and `username` are free text in the path (`$external`,
  * ARNs, DNs with commas, OIDC names with `/`): `apiPath` encodes them.
  */
-import { apiPath, type ApiRequest } from "../request";
+import { apiPath, type ApiRequest, type ExpectedAnswer } from "../request";
 
 /** What these operations need from the client: one request in, one parsed body out. */
 interface Sender {
@@ -12,6 +12,7 @@ interface Sender {
 }
 
 const VERSION = "2023-01-01" as const;
+const A_DATABASE_USER: ExpectedAnswer = { what: "a database user", fields: ["username", "databaseName"] };
 
 export type AuthDatabaseName = "admin" | "$external";
 export type AwsIamType = "NONE" | "USER" | "ROLE";
@@ -94,12 +95,13 @@ export function createDatabaseUser(client: Sender, body: DatabaseUserCreateReque
     path: apiPath`/api/atlas/v2/groups/${body.groupId}/databaseUsers`,
     version: VERSION,
     body,
+    returns: A_DATABASE_USER,
   });
 }
 
 /** `GET /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 200; 404 `USERNAME_NOT_FOUND`. */
 export function getDatabaseUser(client: Sender, key: DatabaseUserKey): Promise<DatabaseUserResponse> {
-  return client.send<DatabaseUserResponse>({ method: "GET", path: userPath(key), version: VERSION });
+  return client.send<DatabaseUserResponse>({ method: "GET", path: userPath(key), version: VERSION, returns: A_DATABASE_USER });
 }
 
 /** `PATCH /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 200. */
@@ -108,7 +110,7 @@ export function updateDatabaseUser(
   key: DatabaseUserKey,
   body: DatabaseUserUpdateRequest,
 ): Promise<DatabaseUserResponse> {
-  return client.send<DatabaseUserResponse>({ method: "PATCH", path: userPath(key), version: VERSION, body });
+  return client.send<DatabaseUserResponse>({ method: "PATCH", path: userPath(key), version: VERSION, body, returns: A_DATABASE_USER });
 }
 
 /** `DELETE /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 204. */

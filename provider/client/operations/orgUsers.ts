@@ -6,7 +6,7 @@
  * Cloud Manager / Ops Manager: the v1.0 org invitations (`/invites`, with
  * their own ids) and the org's member list, unversioned `application/json`.
  */
-import { apiPath, type ApiRequest } from "../request";
+import { apiPath, type ApiRequest, type ExpectedAnswer } from "../request";
 
 /** What these operations need from the client: one request in, one parsed body out. */
 export interface RequestSender {
@@ -67,13 +67,14 @@ export interface Paginated<T> {
 }
 
 const V2 = "2025-02-19" as const;
+const AN_ORG_USER: ExpectedAnswer = { what: "an organization user", fields: ["id", "username"] };
 
 export function createOrgUser(client: RequestSender, orgId: string, body: OrgUserRequest): Promise<OrgUserResponse> {
-  return client.send({ method: "POST", path: apiPath`/api/atlas/v2/orgs/${orgId}/users`, version: V2, body });
+  return client.send({ method: "POST", path: apiPath`/api/atlas/v2/orgs/${orgId}/users`, version: V2, body, returns: AN_ORG_USER });
 }
 
 export function getOrgUser(client: RequestSender, orgId: string, userId: string): Promise<OrgUserResponse> {
-  return client.send({ method: "GET", path: apiPath`/api/atlas/v2/orgs/${orgId}/users/${userId}`, version: V2 });
+  return client.send({ method: "GET", path: apiPath`/api/atlas/v2/orgs/${orgId}/users/${userId}`, version: V2, returns: AN_ORG_USER });
 }
 
 export function updateOrgUser(
@@ -82,7 +83,7 @@ export function updateOrgUser(
   userId: string,
   body: OrgUserUpdateRequest,
 ): Promise<OrgUserResponse> {
-  return client.send({ method: "PATCH", path: apiPath`/api/atlas/v2/orgs/${orgId}/users/${userId}`, version: V2, body });
+  return client.send({ method: "PATCH", path: apiPath`/api/atlas/v2/orgs/${orgId}/users/${userId}`, version: V2, body, returns: AN_ORG_USER });
 }
 
 /** Removes a pending invitation or an active member from the org. */
@@ -118,6 +119,7 @@ export function listOrgUsers(
     method: "GET",
     path: apiPath`/api/atlas/v2/orgs/${orgId}/users`,
     version: V2,
+    returns: { what: "a page of organization users", fields: ["results"] },
     query: {
       username: filter.username,
       orgMembershipStatuses: filter.orgMembershipStatuses,
