@@ -94,6 +94,18 @@ export class Authenticator {
     return { access_token: token, token_type: "Bearer", expires_in: TOKEN_TTL_SECONDS };
   }
 
+  /**
+   * The service account's secret is revoked (deleted in the UI): its tokens
+   * stop working and it can get no new ones. Returns false for an unknown client.
+   */
+  revokeServiceAccount(clientId: string): boolean {
+    const store = this.store();
+    const before = store.serviceAccounts.length;
+    store.serviceAccounts = store.serviceAccounts.filter((a) => a.clientId !== clientId);
+    for (const [token, state] of this.tokens) if (state.clientId === clientId) this.tokens.delete(token);
+    return store.serviceAccounts.length < before;
+  }
+
   /** `POST /api/oauth/revoke`: forget a token (unknown tokens are fine, per RFC 7009). */
   revokeToken(authorization: string | undefined, form: string): void {
     this.basicClient(authorization);

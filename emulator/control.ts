@@ -102,6 +102,9 @@ function route(state: EmulatorState, method: string, path: string, body: Record<
       if (method === "GET") return state.settings;
       expectMethod(method, "POST", path);
       return updateSettings(state, body);
+    case "revoke-service-account":
+      expectMethod(method, "POST", path);
+      return revokeServiceAccount(state, body);
     case "check-password":
       expectMethod(method, "POST", path);
       return checkPassword(state, body);
@@ -171,6 +174,13 @@ function updateSettings(state: EmulatorState, body: Record<string, unknown>): un
     }
   }
   return state.settings;
+}
+
+function revokeServiceAccount(state: EmulatorState, body: Record<string, unknown>): { revoked: string } {
+  const { clientId } = body;
+  if (typeof clientId !== "string") throw new ControlError(400, "Send {clientId}.");
+  if (!state.auth.revokeServiceAccount(clientId)) throw new ControlError(404, `No service account ${clientId}.`);
+  return { revoked: clientId };
 }
 
 function checkPassword(state: EmulatorState, body: Record<string, unknown>): { ok: boolean } {

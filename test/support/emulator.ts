@@ -95,6 +95,9 @@ export const emulatorControl = {
   ) => control<{ ok: boolean }>(emu, "POST", "check-password", q),
   checkCloudUserPassword: (emu: { baseUrl: string }, q: { userId: string; password: string }) =>
     control<{ ok: boolean }>(emu, "POST", "check-password", q),
+  /** Deletes the service account's secret: its tokens stop working and no new one is issued. */
+  revokeServiceAccount: (emu: { baseUrl: string }, clientId: string) =>
+    control<{ revoked: string }>(emu, "POST", "revoke-service-account", { clientId }),
   settings: (emu: { baseUrl: string }, settings: Record<string, unknown>) =>
     control<unknown>(emu, "POST", "settings", settings),
 };
