@@ -13,7 +13,7 @@ import { DatabaseUser } from "../../provider/databaseUser";
 import { OrgInvitation } from "../../provider/orgInvitation";
 import { emulatorControl, startTestEmulator, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
-import { expectStateMatchesEmulator, statusCounts } from "../support/invariants";
+import { AUTH_HEADER_VALUE, expectStateMatchesEmulator, statusCounts } from "../support/invariants";
 
 jest.setTimeout(300_000);
 
@@ -148,6 +148,7 @@ describeEngine("50 resources with --parallel 50 against a rate-limited emulator"
   test("no secret in the engine's output or the exported state", async () => {
     const secrets = [DB_PASSWORD, CLOUD_PASSWORD, emu.privateKey, emu.clientSecret];
     assertNoSecrets(output, secrets);
+    expect(output).not.toMatch(AUTH_HEADER_VALUE);
     assertNoSecrets(JSON.stringify(await stack.exportState()), secrets);
   });
 });

@@ -7,10 +7,11 @@
  */
 import { DatabaseUser } from "../../provider/databaseUser";
 import { OrgInvitation } from "../../provider/orgInvitation";
+import type { OrgRoleName } from "../../provider/orgInvitation/resource";
 import { CONFIG_KEYS } from "../../provider/config";
 import { emulatorControl, startTestEmulator, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
-import { emulatorView, expectStateMatchesEmulator, requestsTo, statusCounts } from "../support/invariants";
+import { AUTH_HEADER_VALUE, emulatorView, expectStateMatchesEmulator, requestsTo, statusCounts } from "../support/invariants";
 
 jest.setTimeout(240_000);
 
@@ -23,7 +24,7 @@ interface DbDecl {
 }
 interface InviteDecl {
   username: string;
-  roles: string[];
+  roles: OrgRoleName[];
 }
 
 const DB_POST = /\/groups\/[a-f0-9]{24}\/databaseUsers$/;
@@ -220,6 +221,15 @@ describeEngine("faults through the engine", () => {
     assertNoSecrets(JSON.stringify(await stack.exportState()), secrets);
     assertNoSecrets(stack.stateFileText(), secrets);
     assertNoSecrets(stack.allOutput() + extraOutput, secrets);
+    expect(stack.allOutput() + extraOutput).not.toMatch(AUTH_HEADER_VALUE);
+    // __provider is the shim only: no credential, not even the public key or the address.
+    const resources = await stack.resources();
+    expect(resources.length).toBeGreaterThan(0);
+    for (const r of resources) {
+      for (const text of [r.inputs.__provider, r.outputs.__provider] as string[]) {
+        assertNoSecrets(text, [...secrets, emu.publicKey, emu.baseUrl]);
+      }
+    }
   });
 
   test("destroy leaves nothing behind", async () => {

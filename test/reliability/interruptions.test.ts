@@ -19,7 +19,7 @@ import { CONFIG_KEYS } from "../../provider/config";
 import { DatabaseUser } from "../../provider/databaseUser";
 import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
-import { emulatorView, expectStateMatchesEmulator, requestsTo } from "../support/invariants";
+import { AUTH_HEADER_VALUE, emulatorView, expectStateMatchesEmulator, requestsTo } from "../support/invariants";
 
 jest.setTimeout(300_000);
 
@@ -194,5 +194,6 @@ describeEngine("interruptions through the engine", () => {
     const secrets = [emu.privateKey, emu.clientSecret, ...Object.values(PASSWORDS)];
     assertNoSecrets(JSON.stringify(await stack.exportState()), secrets);
     assertNoSecrets(stack.allOutput() + output, secrets);
+    expect(stack.allOutput() + output).not.toMatch(AUTH_HEADER_VALUE);
   });
 });

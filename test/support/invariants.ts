@@ -92,3 +92,6 @@ export function statusCounts(log: readonly LoggedRequest[]): Record<number, numb
   for (const r of log) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return counts;
 }
+
+/** What an Authorization header's credential looks like (Bearer token, digest answer), wherever it might be printed. */
+export const AUTH_HEADER_VALUE = /Bearer\s+[A-Za-z0-9._~+/=-]{16,}|Digest\s+username=|response="[0-9a-f]{32}"/;
