@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { containsUnknown, isUnknownAt } from "./unknowns";
 
 /**
  * Runs a zod schema as a dynamic provider's `check`: valid input comes back
@@ -20,7 +21,15 @@ export function checkWith<S extends z.ZodType>(
   if (parsed.success) {
     return { inputs: parsed.data as Record<string, unknown> };
   }
-  const failures = parsed.error.issues.flatMap((issue) =>
+  // In a preview, inputs from other resources' outputs may not be known yet:
+  // judge only what is known. Rules across properties (custom issues) wait
+  // for `up`, when every value is known and `check` runs again.
+  const previewing = containsUnknown(news);
+  const issues = previewing
+    ? parsed.error.issues.filter((issue) => issue.code !== "custom" && !isUnknownAt(news, issue.path))
+    : parsed.error.issues;
+  if (issues.length === 0) return { inputs: (news ?? {}) as Record<string, unknown> };
+  const failures = issues.flatMap((issue) =>
     // A misspelt property is reported under its own name, one failure per key.
     issue.code === "unrecognized_keys"
       ? issue.keys.map((key) => ({

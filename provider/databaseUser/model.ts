@@ -10,8 +10,11 @@ import type {
 } from "../client/operations/databaseUsers";
 import { canonicalInstant, canonicalInstantText, parseDuration, parseInstant, sameDuration, sameInstant } from "../common/dates";
 import { canonicalSet, sameSet } from "../common/sets";
+import { isUnknown } from "../common/unknowns";
 import {
   AUTH_TYPE_PROPERTIES,
+  authKindOf,
+  defaultDatabaseName,
   type AuthTypeProperty,
   type DatabaseUserInputs,
   type DatabaseUserState,
@@ -251,6 +254,28 @@ export function changedProperties(state: DatabaseUserState, inputs: DatabaseUser
   if (state.onExpiry !== inputs.onExpiry) changed.push("onExpiry");
   if (state.adopt !== inputs.adopt) changed.push("adopt");
   return changed;
+}
+
+/**
+ * New inputs as `diff` compares them. In a preview, inputs may hold values
+ * not known yet, and `check` could not normalise them: an unknown top-level
+ * value is set aside (compared as unchanged, listed in `unknown`, so the
+ * caller counts it as a change), and an omitted auth database is derived as
+ * `check` would have.
+ */
+export function comparableInputs(
+  state: DatabaseUserState,
+  news: DatabaseUserInputs,
+): { inputs: DatabaseUserInputs; unknown: string[] } {
+  const inputs: Record<string, unknown> = { ...news };
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(news)) {
+    if (key === "__provider" || !isUnknown(value)) continue;
+    unknown.push(key);
+    inputs[key] = (state as unknown as Record<string, unknown>)[key];
+  }
+  if (inputs.databaseName === undefined) inputs.databaseName = defaultDatabaseName(authKindOf(inputs));
+  return { inputs: inputs as DatabaseUserInputs, unknown };
 }
 
 function authValue(values: Partial<Record<AuthTypeProperty, string>>, property: AuthTypeProperty): string {

@@ -25,6 +25,7 @@ import { configure as configureRuntime, getClient } from "../common/runtime";
 import {
   apiMatchesCreateBody,
   changedProperties,
+  comparableInputs,
   createBodyFromInputs,
   describeUser,
   expiryPolicy,
@@ -191,29 +192,32 @@ export const provider = {
     return result;
   },
 
-  async diff(_id: string, olds: Olds, news: DatabaseUserInputs): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: Olds, rawNews: DatabaseUserInputs): Promise<pulumi.dynamic.DiffResult> {
     const state = olds as DatabaseUserState;
-    const changes = changedProperties(state, news);
-    const replaces: string[] = changes.filter((p) => (REPLACE_PROPERTIES as readonly string[]).includes(p));
-    const kindChanged = (state.deleteAfterDate !== undefined) !== isTemporary(news);
-    if (kindChanged) {
+    const { inputs: news, unknown } = comparableInputs(state, rawNews);
+    const changes = [...changedProperties(state, news), ...unknown];
+    const replaces = changes.filter((p) => (REPLACE_PROPERTIES as readonly string[]).includes(p));
+    // A new window was declared (or may have been: a value not known yet in a preview).
+    const windowChanged =
+      changes.some((p) => p === "deleteAfterDate" || p === "expiresIn") ||
+      unknown.some((p) => p === "deleteAfterDate" || p === "expiresIn" || p === "onExpiry");
+    if ((state.deleteAfterDate !== undefined) !== isTemporary(news)) {
       // Atlas turns neither a permanent user into a temporary one nor back.
-      replaces.push(...changes.filter((p) => p === "deleteAfterDate" || p === "expiresIn"));
-      if (!replaces.includes("deleteAfterDate") && !replaces.includes("expiresIn")) replaces.push("deleteAfterDate");
+      const declared = changes.filter((p) => p === "deleteAfterDate" || p === "expiresIn");
+      replaces.push(...(declared.length > 0 ? declared : ["deleteAfterDate"]));
     } else if (isTemporary(news) && hasExpired(state, new Date())) {
-      const windowRedeclared = changes.includes("deleteAfterDate") || changes.includes("expiresIn");
-      if (!windowRedeclared && !(expiryPolicy(news) === "recreate" && news.expiresIn !== undefined)) {
-        throw new Error(expiredMessage(state, news));
-      }
-      replaces.push(news.expiresIn !== undefined ? "expiresIn" : "deleteAfterDate");
-      if (!changes.includes(replaces[replaces.length - 1])) changes.push(replaces[replaces.length - 1]);
+      // Atlas has deleted it (or is about to): recreate with a declared window, or stop and say why.
+      const recreate = windowChanged || (expiryPolicy(news) === "recreate" && news.expiresIn !== undefined);
+      if (!recreate) throw new Error(expiredMessage(state, news));
+      const property = news.expiresIn !== undefined ? "expiresIn" : "deleteAfterDate";
+      replaces.push(property);
+      changes.push(property);
     }
-    const replacing = replaces.length > 0;
     const sameKey = state.projectId === news.projectId && state.databaseName === news.databaseName && state.username === news.username;
     return {
       changes: changes.length > 0,
       replaces: [...new Set(replaces)],
-      deleteBeforeReplace: replacing && sameKey,
+      deleteBeforeReplace: replaces.length > 0 && sameKey,
     };
   },
 

@@ -130,3 +130,33 @@ describe("DatabaseUser diff once the user has expired (provider clock)", () => {
       .toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 });
+
+describe("DatabaseUser check and diff in a preview, with inputs not known yet", () => {
+  // What the engine sends for another resource's output that does not exist yet.
+  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+  test("check judges only what is known", async () => {
+    const result = await provider.check({}, { ...inputs, projectId: UNKNOWN, password: UNKNOWN });
+    expect(result.failures ?? []).toEqual([]);
+    const roles = await provider.check({}, { ...inputs, projectId: UNKNOWN, roles: UNKNOWN });
+    expect(roles.failures ?? []).toEqual([]);
+    // What is known is still checked.
+    const bad = await provider.check({}, { ...inputs, projectId: UNKNOWN, description: "d".repeat(101) });
+    expect(bad.failures).toEqual([{ property: "description", reason: expect.stringMatching(/at most 100/) }]);
+  });
+
+  test("an unknown projectId is a replace; unknown roles an update; the auth database is derived, not a change", async () => {
+    const { databaseName: _db, ...undeclared } = inputs;
+    expect(await diff(state, { ...undeclared, projectId: UNKNOWN } as DatabaseUserInputs))
+      .toEqual({ changes: true, replaces: ["projectId"], deleteBeforeReplace: true });
+    expect(await diff(state, { ...undeclared, roles: UNKNOWN } as unknown as DatabaseUserInputs))
+      .toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await diff(state, { ...undeclared, description: UNKNOWN } as DatabaseUserInputs))
+      .toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  test("an expired user whose new date is not known yet: a replace, not the expiry error", async () => {
+    expect(await diff(tempState(iso(-60_000)), { ...inputs, deleteAfterDate: UNKNOWN }))
+      .toEqual({ changes: true, replaces: ["deleteAfterDate"], deleteBeforeReplace: true });
+  });
+});
