@@ -269,6 +269,15 @@ function plainOutputs(outputs: OutputMap): { outputs: Record<string, unknown>; s
 export async function createEngineStack(opts: EngineStackOptions): Promise<EngineStack> {
   if (!engine.available || !engine.root) throw new Error(`engine unavailable: ${engine.reason}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "atlas-engine-"));
+  try {
+    return await createStackIn(dir, opts);
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function createStackIn(dir: string, opts: EngineStackOptions): Promise<EngineStack> {
   const backend = path.join(dir, "backend");
   const pulumiHome = path.join(dir, "home");
   const workDir = path.join(dir, "work");
@@ -283,7 +292,7 @@ export async function createEngineStack(opts: EngineStackOptions): Promise<Engin
     output += text;
   };
 
-  const pulumiCommand = await PulumiCommand.get({ root: engine.root, skipVersionCheck: true });
+  const pulumiCommand = await PulumiCommand.get({ root: engine.root!, skipVersionCheck: true });
   const stack = await LocalWorkspace.createStack(
     { projectName, stackName, program: () => program() },
     {
