@@ -202,3 +202,14 @@ test("an accepted member removed outside Pulumi reads as gone (refresh drops it)
   await removeOrgMemberV1(getClient(), orgId, active.userId!);
   expect(await refresh(id, active)).toEqual({});
 });
+
+test("the resource's platform input overrides the stack setting", async () => {
+  await configureForEmulator(provider, emu); // stack: Atlas
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"], platform: "cloud-manager" });
+  expect(outs).toMatchObject({ status: "PENDING", platform: "cloud-manager", invitationId: expect.any(String) });
+  expect(id).toBe(`${orgId}/${outs.invitationId}`);
+  const sent = await requestsSince(0);
+  expect(sent.filter((r) => r.method === "POST").map((r) => r.path)).toEqual([`/api/public/v1.0/orgs/${orgId}/invites`]);
+  await provider.delete(id, outs);
+  expect(await memberships("ada@example.com")).toEqual([]);
+});
