@@ -40,7 +40,7 @@ import {
   stateFromApi,
   updateBodyFromChanges,
 } from "./model";
-import { DatabaseUserArgsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
+import { AUTH_TYPE_PROPERTIES, DatabaseUserArgsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
 
 type Olds = Partial<DatabaseUserState>;
 
@@ -146,7 +146,7 @@ async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest
   }
   const current = stateFromApi(existing, inputs.projectId, {});
   const declaredAuth = stateFromApi(body, inputs.projectId, {});
-  const mismatch = (["awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type"] as const).find((p) => current[p] !== declaredAuth[p]);
+  const mismatch = AUTH_TYPE_PROPERTIES.find((p) => current[p] !== declaredAuth[p]);
   if (mismatch !== undefined) {
     throw new Error(
       `adopting ${describeUser(key)}: the existing user has ${mismatch} ${current[mismatch]}, the program declares ${declaredAuth[mismatch]}, and Atlas cannot change a user's authentication type: delete the existing user or declare its authentication type`,
