@@ -16,7 +16,6 @@ export const ORG_ROLES = ROLES_BY_PLATFORM.atlas.org as readonly [string, ...str
 export const REINVITE_POLICIES = ["on-expiry", "on-expiry-or-rejection", "never"] as const;
 export type ReinvitePolicy = (typeof REINVITE_POLICIES)[number];
 
-
 export const MEMBERSHIP_STATUSES = ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] as const;
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 
