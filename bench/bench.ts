@@ -19,6 +19,7 @@ import { DatabaseUser } from "../provider/databaseUser";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../test/support/emulator";
 import { createEngineStack, engine, type EngineStack } from "../test/support/engine";
 import { repoRoot } from "../test/support/workdir";
+import { noopProgram } from "./baseline";
 import { HostRssSampler } from "./procRss";
 
 /** The metric keys of the report, exactly as issue 8 names them. */
@@ -264,7 +265,10 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       const createRequests = await countRequests(emu);
       add("up.create100.seconds", create.seconds);
       add("up.create100.requests", createRequests.total);
-      if (HostRssSampler.supported) add("up.create100.hostPeakRssMb", rss);
+      if (HostRssSampler.supported) {
+        add("up.create100.hostPeakRssMb", rss);
+        add("up.create100.hostCpuSeconds", sampler.hostCpuSeconds);
+      }
 
       if (run === 1) {
         const exported = await stack.exportState();
@@ -307,6 +311,21 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       details.createRequestsByStatus = createRequests.byStatus;
     }
     details.hostsSeenInLastCreate = sampler.hostsSeen;
+
+    // --- the floor: the same engine phases with a provider that does nothing
+    log(`baseline: up, preview and destroy of ${N} do-nothing dynamic resources`);
+    stack.setProgram(noopProgram(N));
+    sampler.start();
+    const noopCreate = await timed(() => stack!.up());
+    sampler.stop();
+    expectCount("do-nothing resources created", noopCreate.value.summary.create, N);
+    const noopPreview = await timed(() => stack!.preview());
+    await stack.destroy();
+    details.noopProviderBaseline = {
+      createSeconds: round(noopCreate.seconds),
+      previewSeconds: round(noopPreview.seconds),
+      ...(HostRssSampler.supported ? { hostCpuSeconds: round(sampler.hostCpuSeconds) } : {}),
+    };
 
     // --- rate limited: N creates through a small token bucket
     const { capacity, refillPerMinute } = options.rateLimit;

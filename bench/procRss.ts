@@ -13,6 +13,21 @@ interface ProcInfo {
   hwmKb: number;
 }
 
+/** Kernel clock ticks per second (`getconf CLK_TCK`): 100 on every Linux Node supports. */
+const CLOCK_TICKS = 100;
+
+/** User + system CPU seconds the process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th of those.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
 function readStatus(pid: number): ProcInfo | undefined {
   try {
     const text = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -35,6 +50,7 @@ function cmdline(pid: number): string {
 /** Peak `VmHWM` (kB) per host pid seen so far. */
 export class HostRssSampler {
   private readonly peaks = new Map<number, number>();
+  private readonly cpu = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,6 +65,7 @@ export class HostRssSampler {
 
   start(): void {
     this.peaks.clear();
+    this.cpu.clear();
     this.sample();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     this.timer.unref();
@@ -60,6 +77,11 @@ export class HostRssSampler {
     this.timer = undefined;
     const kb = Math.max(0, ...this.peaks.values());
     return kb > 0 ? kb / 1024 : NaN;
+  }
+
+  /** CPU seconds the hosts used (as last sampled: the final moments of a host may be missed). */
+  get hostCpuSeconds(): number {
+    return [...this.cpu.values()].reduce((a, b) => a + b, 0);
   }
 
   /** How many distinct host processes were seen. */
@@ -84,6 +106,7 @@ export class HostRssSampler {
       if (!this.descendsFromRoot(pid, infos)) continue;
       if (!this.peaks.has(pid) && !cmdline(pid).includes("dynamic-provider")) continue;
       this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, info.hwmKb));
+      this.cpu.set(pid, Math.max(this.cpu.get(pid) ?? 0, cpuSeconds(pid)));
     }
   }
 

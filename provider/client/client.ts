@@ -47,6 +47,8 @@ const DEFAULT_USER_AGENT = "pulumi-atlas-users";
 /** Methods retried after 5xx and connection failures; POST and PATCH are retried only after 429. */
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"]);
 const RETRYABLE_5XX: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+/** Cap on how much later than Retry-After a throttled request comes back. */
+const MAX_429_SPREAD_MS = 10_000;
 const METHODS: ReadonlySet<string> = new Set(["GET", "POST", "PATCH", "PUT", "DELETE"]);
 
 interface NormalizedOptions {
@@ -66,6 +68,8 @@ export class AtlasClient {
   private readonly auth: Authenticator;
   private readonly redactor: Redactor;
   private closed = false;
+  /** Requests waiting to retry after a 429 (see {@link spreadRetryAfter}). */
+  private throttledRequests = 0;
 
   constructor(options: AtlasClientOptions) {
     this.options = normalizeOptions(options);
@@ -107,30 +111,69 @@ export class AtlasClient {
     const redactor = this.redactor.forRequest(req.body);
     const idempotent = IDEMPOTENT.has(req.method);
 
-    return retrying<T>(this.options.retry, async (attempt): Promise<AttemptOutcome<T>> => {
-      let outcome;
-      try {
-        outcome = await this.auth.exchange(ex, (e) => {
-          redactor.addAuthorization(e.headers.authorization);
-          return this.transport.exchange(e);
+    let waitingOut429 = false;
+    try {
+      return await retrying<T>(this.options.retry, async (attempt): Promise<AttemptOutcome<T>> => {
+        if (waitingOut429) {
+          waitingOut429 = false;
+          this.throttledRequests -= 1;
+        }
+        return this.attempt<T>(req, ex, redactor, idempotent, attempt, () => {
+          waitingOut429 = true;
+          this.throttledRequests += 1;
         });
-      } catch (err) {
-        return this.failedExchange(err, idempotent, attempt, redactor);
-      }
-      const { response, rejected } = outcome;
-      if (response.status >= 200 && response.status < 300) {
-        return { ok: true, value: parseSuccessBody<T>(response, ex, redactor, req.returns) };
-      }
-      const hint = rejected ? this.rejectionHint() : undefined;
-      const error = apiErrorFromResponse(response, ex, redactor, { attempt, hint });
-      return {
-        ok: false,
-        error,
-        retryable: !rejected && (response.status === 429 || (idempotent && RETRYABLE_5XX.has(response.status))),
-        throttled: response.status === 429,
-        ...retryAfterOf(response),
-      };
-    });
+      });
+    } finally {
+      if (waitingOut429) this.throttledRequests -= 1;
+    }
+  }
+
+  /** One attempt of `send`; `onThrottled` is called when the answer is a 429. */
+  private async attempt<T>(
+    req: ApiRequest,
+    ex: Exchange,
+    redactor: Redactor,
+    idempotent: boolean,
+    attempt: number,
+    onThrottled: () => void,
+  ): Promise<AttemptOutcome<T>> {
+    let outcome;
+    try {
+      outcome = await this.auth.exchange(ex, (e) => {
+        redactor.addAuthorization(e.headers.authorization);
+        return this.transport.exchange(e);
+      });
+    } catch (err) {
+      return this.failedExchange(err, idempotent, attempt, redactor);
+    }
+    const { response, rejected } = outcome;
+    if (response.status >= 200 && response.status < 300) {
+      return { ok: true, value: parseSuccessBody<T>(response, ex, redactor, req.returns) };
+    }
+    const hint = rejected ? this.rejectionHint() : undefined;
+    const error = apiErrorFromResponse(response, ex, redactor, { attempt, hint });
+    const throttled = response.status === 429;
+    if (throttled) onThrottled();
+    const retryAfterMs = retryAfterOf(response).retryAfterMs;
+    return {
+      ok: false,
+      error,
+      retryable: !rejected && (throttled || (idempotent && RETRYABLE_5XX.has(response.status))),
+      throttled,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs: throttled ? this.spreadRetryAfter(retryAfterMs) : retryAfterMs }),
+    };
+  }
+
+  /**
+   * Retry-After is the wait for about one token of the server's bucket. When
+   * k of this client's requests are waiting out a 429, sending all of them
+   * again after Retry-After would spend one token and earn k−1 new 429s; so
+   * each waits Retry-After plus a random share of (k−1) × Retry-After (at most
+   * {@link MAX_429_SPREAD_MS} more), and they come back about one per token.
+   */
+  private spreadRetryAfter(retryAfterMs: number): number {
+    const others = Math.max(0, this.throttledRequests - 1);
+    return retryAfterMs + Math.round(Math.random() * Math.min(others * retryAfterMs, MAX_429_SPREAD_MS));
   }
 
   /** Closes the client's own connection pool (an injected dispatcher is left open). */
