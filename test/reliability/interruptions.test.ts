@@ -14,6 +14,8 @@
  * organization, project, credentials and users (with the passwords the
  * test knows, since the emulator only keeps their hashes).
  */
+import fs from "node:fs";
+import path from "node:path";
 import { startEmulator } from "../../emulator";
 import { CONFIG_KEYS } from "../../provider/config";
 import { DatabaseUser } from "../../provider/databaseUser";
@@ -46,6 +48,21 @@ async function restartEmulator(old: EmulatorHandle, between?: () => Promise<void
   });
 }
 
+/** Processes (the CLI, the provider host) running in the stack's workspace: the ones this test started. */
+function processesIn(dir: string): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/cwd`) !== dir) continue;
+      found.push({ pid: Number(entry), command: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ") });
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+  return found;
+}
+
 async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -59,6 +76,7 @@ describeEngine("interruptions through the engine", () => {
   let stack: EngineStack;
   let usernames: string[] = [];
   let description = "v1";
+  let adopting: string[] = [];
   let output = "";
   const record = (text: string) => {
     output += text;
@@ -76,6 +94,7 @@ describeEngine("interruptions through the engine", () => {
           password: passwordOf(username),
           roles: [{ roleName: "read", databaseName: "app" }],
           description,
+          ...(adopting.includes(username) ? { adopt: true } : {}),
         },
         previous ? { dependsOn: [previous] } : {},
       );
@@ -152,6 +171,41 @@ describeEngine("interruptions through the engine", () => {
     expect(refresh.summary.delete ?? 0).toBe(0);
     const up = await stack.up();
     expect(up.summary.create).toBe(4 - created.length);
+    await expectStateMatchesEmulator(stack, emu);
+    await expectConverged();
+  });
+
+  test("an up killed half-way (SIGKILL: no chance to finish): cancel + refresh --clear-pending-creates, the next up names the orphan, adopt: true recovers it", async () => {
+    declare([...usernames, "k-1", "k-2"]);
+    await emulatorControl.clearRequests(emu);
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: DB_POST.source, delayMs: 2000, times: 1 }]);
+    const running = stack.up().then(
+      () => "",
+      (err: Error) => err.message,
+    );
+    await waitFor("the first create to arrive", async () => requestsTo(await emulatorControl.requests(emu), "POST", DB_POST).length > 0);
+    const killed = processesIn(path.join(stack.dir, "work")).filter((p) => /\bpulumi up\b|dynamic-provider|pulumi-resource-pulumi-nodejs/.test(p.command));
+    expect(killed.some((p) => /\bpulumi up\b/.test(p.command))).toBe(true);
+    for (const p of killed) process.kill(p.pid, "SIGKILL");
+    record(await running);
+    // The server had the request: k-1 exists, and Pulumi never heard of it.
+    await waitFor("the held create to land", async () => (await emulatorView(emu)).databaseUsers.some((u) => u.username === "k-1"));
+    await emulatorControl.clearFaults(emu);
+    await stack.stack.cancel(); // removes the dead run's lock
+    // Pulumi keeps the interrupted create as "pending": drop it (an interactive refresh would ask).
+    const refresh = await stack.stack.refresh({ clearPendingCreates: true, onOutput: record });
+    expect(refresh.summary.result).toBe("succeeded");
+    expect((await stack.exportState()).deployment.pending_operations ?? []).toEqual([]);
+    let message = "";
+    await stack.up().catch((err: Error) => {
+      message = err.message;
+    });
+    expect(message).toMatch(/creating database user k-1 .*already exists in Atlas \(USER_ALREADY_EXISTS\)\. To manage the existing user with this program, set adopt: true/);
+    adopting = ["k-1"];
+    const up = await stack.up();
+    expect(up.summary.create).toBeGreaterThanOrEqual(1);
+    const exported = await stack.exportState();
+    expect(exported.deployment.pending_operations ?? []).toEqual([]);
     await expectStateMatchesEmulator(stack, emu);
     await expectConverged();
   });
