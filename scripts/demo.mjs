@@ -159,9 +159,13 @@ async function main() {
   fs.mkdirSync(backend);
   fs.mkdirSync(pulumiHome);
   fs.mkdirSync(workDir);
-  for (const file of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"]) {
+  for (const file of ["Pulumi.yaml", "index.ts", "tsconfig.json"]) {
     fs.copyFileSync(path.join(programDir, file), path.join(workDir, file));
   }
+  // The example's own package.json points at ../.. (relative to examples/quickstart): restate it for this copy.
+  const manifest = JSON.parse(fs.readFileSync(path.join(programDir, "package.json"), "utf8"));
+  manifest.dependencies["pulumi-atlas-users"] = `file:${repoRoot}`;
+  fs.writeFileSync(path.join(workDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   linkPackages(workDir);
 
   const auto = require("@pulumi/pulumi/automation");
