@@ -231,9 +231,11 @@ describeEngine("CloudUser through the engine: cloud-manager", () => {
   let stack: EngineStack;
   let userId = "";
 
-  const program = (roles: "roles" | "changedRoles", extra: Record<string, string> = {}) => async () => {
+  const program = (roles: "roles" | "changedRoles", extra: Record<string, string> = {}, lookUp?: string) => async () => {
     const user = declare({ ...account }, emu, account[roles](emu), extra);
-    return { id: user.id, activeRoles: user.activeRoles, pendingRoles: user.pendingRoles };
+    // CloudUser.get: read-only, by id.
+    const seen = lookUp ? CloudUser.get("seen", lookUp) : undefined;
+    return { id: user.id, activeRoles: user.activeRoles, pendingRoles: user.pendingRoles, seen: seen?.username };
   };
 
   beforeAll(async () => {
@@ -257,11 +259,13 @@ describeEngine("CloudUser through the engine: cloud-manager", () => {
     expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 1 });
   });
 
-  test("an org-role change is an update in place through the pending invitation", async () => {
-    stack.setProgram(program("changedRoles"));
+  test("an org-role change is an update in place through the pending invitation; CloudUser.get reads the account", async () => {
+    stack.setProgram(program("changedRoles", {}, userId));
     const up = await stack.up();
     expect(up.summary).toMatchObject({ update: 1, replace: 0 });
     expect(up.outputs.pendingRoles).toEqual(account.changedRoles(emu));
+    expect(up.outputs.seen).toBe(account.username);
+    stack.setProgram(program("changedRoles"));
     const requests = await emulatorControl.requests(emu);
     expect(requests.some((r) => r.method === "PATCH" && r.path === `/api/public/v1.0/orgs/${emu.orgId}/invites/${userId}`)).toBe(true);
   });
