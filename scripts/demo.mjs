@@ -103,11 +103,12 @@ function show(outputs) {
   }
 }
 
+/** The engine's counts, which include the stack itself as one resource. */
 function summary(result) {
   const changes = result.summary?.resourceChanges ?? {};
-  return Object.entries(changes)
+  return `${Object.entries(changes)
     .map(([op, n]) => `${op} ${n}`)
-    .join(", ");
+    .join(", ")} (the stack itself counts as one)`;
 }
 
 async function main() {
