@@ -126,7 +126,7 @@ describe("2xx answers that are not the object asked for, on a read", () => {
     ["an object without the user's fields", '{"status":"ok"}'],
   ];
 
-  test.each(cases)("%s: a clear error (or a read that is still a database user), never a TypeError", async (_name, body) => {
+  test.each(cases)("%s: a clear error naming the request, never a TypeError or garbage in state", async (_name, body) => {
     await emulatorControl.seed(emu, { databaseUsers: [{ groupId: emu.projectId, username: "read-me", roles: [{ roleName: "read", databaseName: "app" }] }] });
     try {
       await emulatorControl.setFaults(emu, [onRead({ status: 200, contentType: "application/vnd.atlas.2023-01-01+json", body })]);
