@@ -130,18 +130,23 @@ export function toOutputs(
   };
 }
 
-/** State → the inputs a refresh records: what the API reports, plus what only the program knows. */
-export function toRefreshedInputs(outputs: CloudUserOutputs, oldInputs: Partial<CloudUserInputs>): Record<string, unknown> {
+/**
+ * State → the inputs a refresh records: what the API reports, plus what only
+ * the program knows. `previous` is what the caller has: the declared inputs,
+ * or (inside `read`, which the engine gives only the old outputs) the old
+ * outputs. Profile fields absent from `previous` stay absent; present ones
+ * take the API's value. Either way `diff` ignores fields the program leaves out.
+ */
+export function toRefreshedInputs(outputs: CloudUserOutputs, previous: Partial<CloudUserInputs>): Record<string, unknown> {
   const inputs: Record<string, unknown> = {
     username: outputs.username,
     ...optional("password", outputs.password),
-    ...optional("roles", oldInputs.roles ? outputs.roles : undefined),
+    ...optional("roles", previous.roles ? outputs.roles : undefined),
     ...optional("adopt", outputs.adopt),
-    ...optional("platform", oldInputs.platform),
+    ...optional("platform", previous.platform),
   };
   for (const field of PROFILE_FIELDS) {
-    // Only fields the program manages: an undeclared field stays undeclared.
-    if (oldInputs[field] !== undefined && outputs[field] !== undefined) inputs[field] = outputs[field];
+    if (previous[field] !== undefined && outputs[field] !== undefined) inputs[field] = outputs[field];
   }
   return inputs;
 }
