@@ -317,14 +317,14 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     stack.setProgram(noopProgram(N));
     sampler.start();
     const noopCreate = await timed(() => stack!.up());
-    sampler.stop();
+    const noopRss = sampler.stop();
     expectCount("do-nothing resources created", noopCreate.value.summary.create, N);
     const noopPreview = await timed(() => stack!.preview());
     await stack.destroy();
     details.noopProviderBaseline = {
       createSeconds: round(noopCreate.seconds),
       previewSeconds: round(noopPreview.seconds),
-      ...(HostRssSampler.supported ? { hostCpuSeconds: round(sampler.hostCpuSeconds) } : {}),
+      ...(HostRssSampler.supported ? { hostCpuSeconds: round(sampler.hostCpuSeconds), hostPeakRssMb: round(noopRss) } : {}),
     };
 
     // --- rate limited: N creates through a small token bucket

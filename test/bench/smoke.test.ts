@@ -22,7 +22,7 @@ describeEngine("bench smoke (N=3)", () => {
       rateLimit: { capacity: 1, refillPerMinute: 120 },
       log: () => undefined,
     });
-  }, 180_000);
+  }, 480_000);
 
   test("the report has every metric key, each a number", () => {
     expect(Object.keys(report.metrics).sort()).toEqual([...METRIC_KEYS].sort());
