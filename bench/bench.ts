@@ -268,6 +268,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       if (HostRssSampler.supported) {
         add("up.create100.hostPeakRssMb", rss);
         add("up.create100.hostCpuSeconds", sampler.hostCpuSeconds);
+        for (const [name, seconds] of Object.entries(sampler.cpuBreakdown())) add(`up.create100.cpuSeconds.${name}`, seconds);
       }
 
       if (run === 1) {
@@ -318,13 +319,14 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     sampler.start();
     const noopCreate = await timed(() => stack!.up());
     const noopRss = sampler.stop();
+    const noopCpu = sampler.cpuBreakdown();
     expectCount("do-nothing resources created", noopCreate.value.summary.create, N);
     const noopPreview = await timed(() => stack!.preview());
     await stack.destroy();
     details.noopProviderBaseline = {
       createSeconds: round(noopCreate.seconds),
       previewSeconds: round(noopPreview.seconds),
-      ...(HostRssSampler.supported ? { hostCpuSeconds: round(sampler.hostCpuSeconds), hostPeakRssMb: round(noopRss) } : {}),
+      ...(HostRssSampler.supported ? { hostCpuSeconds: round(sampler.hostCpuSeconds), hostPeakRssMb: round(noopRss), cpuSeconds: Object.fromEntries(Object.entries(noopCpu).map(([k, v]) => [k, round(v)])) } : {}),
     };
 
     // --- rate limited: N creates through a small token bucket

@@ -7,6 +7,7 @@
  * programs on the machine run are never counted.
  */
 import fs from "node:fs";
+import path from "node:path";
 
 interface ProcInfo {
   ppid: number;
@@ -15,6 +16,11 @@ interface ProcInfo {
 
 /** Kernel clock ticks per second (`getconf CLK_TCK`): 100 on every Linux Node supports. */
 const CLOCK_TICKS = 100;
+
+function selfCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
 
 /** User + system CPU seconds the process has used so far. */
 function cpuSeconds(pid: number): number {
@@ -51,6 +57,9 @@ function cmdline(pid: number): string {
 export class HostRssSampler {
   private readonly peaks = new Map<number, number>();
   private readonly cpu = new Map<number, number>();
+  /** CPU seconds of every descendant, by the base name of its program (`pulumi`, `node`, ...) and pid. */
+  private readonly descendants = new Map<number, { name: string; cpu: number }>();
+  private selfCpuAtStart = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -66,6 +75,8 @@ export class HostRssSampler {
   start(): void {
     this.peaks.clear();
     this.cpu.clear();
+    this.descendants.clear();
+    this.selfCpuAtStart = selfCpuSeconds();
     this.sample();
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     this.timer.unref();
@@ -82,6 +93,16 @@ export class HostRssSampler {
   /** CPU seconds the hosts used (as last sampled: the final moments of a host may be missed). */
   get hostCpuSeconds(): number {
     return [...this.cpu.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * CPU seconds since `start` of this process and of each kind of descendant
+   * (`host`: the dynamic-provider host; `pulumi`: the CLI; others by program name).
+   */
+  cpuBreakdown(): Record<string, number> {
+    const out: Record<string, number> = { benchProcess: selfCpuSeconds() - this.selfCpuAtStart };
+    for (const { name, cpu } of this.descendants.values()) out[name] = (out[name] ?? 0) + cpu;
+    return out;
   }
 
   /** How many distinct host processes were seen. */
@@ -104,6 +125,13 @@ export class HostRssSampler {
     }
     for (const [pid, info] of infos) {
       if (!this.descendsFromRoot(pid, infos)) continue;
+      const known = this.descendants.get(pid);
+      if (known) known.cpu = Math.max(known.cpu, cpuSeconds(pid));
+      else {
+        const command = cmdline(pid);
+        const name = command.includes("dynamic-provider") ? "host" : path.basename(command.split(" ")[0] ?? "?");
+        this.descendants.set(pid, { name, cpu: cpuSeconds(pid) });
+      }
       if (!this.peaks.has(pid) && !cmdline(pid).includes("dynamic-provider")) continue;
       this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, info.hwmKb));
       this.cpu.set(pid, Math.max(this.cpu.get(pid) ?? 0, cpuSeconds(pid)));
