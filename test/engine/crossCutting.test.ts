@@ -181,3 +181,45 @@ describeEngine("cross-cutting engine checks", () => {
     assertNoSecrets(stack.allOutput(), secrets());
   });
 });
+
+describeEngine("cross-cutting engine checks with a service account", () => {
+  let emu: EmulatorHandle;
+  let stack: EngineStack;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    stack = await createEngineStack({
+      emulator: emu,
+      useServiceAccount: true,
+      config: { dbPassword: { value: DB_PASSWORD_A, secret: true } },
+      program: async () => {
+        const user = new DatabaseUser("db-sa", {
+          projectId: emu.projectId,
+          username: "app-sa",
+          password: new pulumi.Config().requireSecret("dbPassword"),
+          roles: [{ roleName: "read", databaseName: "app" }],
+        });
+        return { id: user.id };
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emu?.close();
+  });
+
+  test("no client secret, bearer token or Authorization header in state or output, through up and destroy", async () => {
+    const up = await stack.up();
+    expect(up.summary.create).toBe(1);
+    // The provider really authenticated with OAuth: the emulator saw bearer requests.
+    expect((await emulatorControl.requests(emu)).some((r) => r.auth === "bearer")).toBe(true);
+    const texts = [JSON.stringify(await stack.exportState()), stack.stateFileText(), stack.allOutput()];
+    await stack.destroy();
+    texts.push(stack.allOutput());
+    for (const text of texts) {
+      assertNoSecrets(text, [emu.clientSecret, DB_PASSWORD_A]);
+      expect(text).not.toMatch(/access_token|Bearer\s+[A-Za-z0-9_-]{16,}|Digest\s+username=|authorization:/i);
+    }
+  });
+});
