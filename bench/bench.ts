@@ -53,6 +53,8 @@ export interface BenchOptions {
   latencyMs: number;
   /** API calls in the digest measurement. */
   digestCalls: number;
+  /** Also run the do-nothing provider through the engine, for comparison (see `baseline.ts`). */
+  baseline: boolean;
   /** The token bucket of the rate-limited phase. */
   rateLimit: { capacity: number; refillPerMinute: number };
   /** Progress lines (default: stderr). */
@@ -64,6 +66,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   runs: 3,
   latencyMs: 20,
   digestCalls: 100,
+  baseline: true,
   rateLimit: { capacity: 10, refillPerMinute: 60 },
 };
 
@@ -314,20 +317,28 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     details.hostsSeenInLastCreate = sampler.hostsSeen;
 
     // --- the floor: the same engine phases with a provider that does nothing
-    log(`baseline: up, preview and destroy of ${N} do-nothing dynamic resources`);
-    stack.setProgram(noopProgram(N));
-    sampler.start();
-    const noopCreate = await timed(() => stack!.up());
-    const noopRss = sampler.stop();
-    const noopCpu = sampler.cpuBreakdown();
-    expectCount("do-nothing resources created", noopCreate.value.summary.create, N);
-    const noopPreview = await timed(() => stack!.preview());
-    await stack.destroy();
-    details.noopProviderBaseline = {
-      createSeconds: round(noopCreate.seconds),
-      previewSeconds: round(noopPreview.seconds),
-      ...(HostRssSampler.supported ? { hostCpuSeconds: round(sampler.hostCpuSeconds), hostPeakRssMb: round(noopRss), cpuSeconds: Object.fromEntries(Object.entries(noopCpu).map(([k, v]) => [k, round(v)])) } : {}),
-    };
+    if (options.baseline) {
+      log(`baseline: up, preview and destroy of ${N} do-nothing dynamic resources`);
+      stack.setProgram(noopProgram(N));
+      sampler.start();
+      const noopCreate = await timed(() => stack!.up());
+      const noopRss = sampler.stop();
+      const noopCpu = sampler.cpuBreakdown();
+      expectCount("do-nothing resources created", noopCreate.value.summary.create, N);
+      const noopPreview = await timed(() => stack!.preview());
+      await stack.destroy();
+      details.noopProviderBaseline = {
+        createSeconds: round(noopCreate.seconds),
+        previewSeconds: round(noopPreview.seconds),
+        ...(HostRssSampler.supported
+          ? {
+              hostCpuSeconds: round(sampler.hostCpuSeconds),
+              hostPeakRssMb: round(noopRss),
+              cpuSeconds: Object.fromEntries(Object.entries(noopCpu).map(([k, v]) => [k, round(v)])),
+            }
+          : {}),
+      };
+    }
 
     // --- rate limited: N creates through a small token bucket
     const { capacity, refillPerMinute } = options.rateLimit;
@@ -356,7 +367,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       requestsByStatus: limitedRequests.byStatus,
       error: limited.value ? firstLine(limited.value.message) : undefined,
     };
-    await stack.destroy();
+    // No destroy: the emulator goes away with its users, and dispose() removes the stack.
 
     const m = (k: string) => (samples[k] && samples[k].length > 0 ? median(samples[k]) : NaN);
     const idealCreate = (N * options.latencyMs) / 1000 / parallelism;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --users N --runs R --latency MS --out FILE]`: runs the
+ * `npm run bench [-- --users N --runs R --latency MS --no-baseline --out FILE]`: runs the
  * benchmark, prints a table, writes the JSON report (default
  * `bench/results/latest.json`).
  */
@@ -29,12 +29,15 @@ function parseArgs(argv: readonly string[]): { options: Partial<BenchOptions>; o
       case "--latency":
         options.latencyMs = int(flag, value, 0);
         break;
+      case "--no-baseline":
+        options.baseline = false;
+        continue;
       case "--out":
         if (!value) throw new Error("--out needs a file name");
         out = path.resolve(value);
         break;
       default:
-        throw new Error(`unknown argument ${flag}; usage: npm run bench -- [--users N] [--runs R] [--latency MS] [--out FILE]`);
+        throw new Error(`unknown argument ${flag}; usage: npm run bench -- [--users N] [--runs R] [--latency MS] [--no-baseline] [--out FILE]`);
     }
     i++;
   }
