@@ -415,22 +415,25 @@ function firstLine(text: string): string {
   return text.split("\n").find((l) => l.trim() !== "")?.slice(0, 300) ?? "";
 }
 
-/** What each metric is compared with: the goal from issue 8, or the ideal it is a ratio to. */
-export const GOALS: Partial<Record<MetricKey, string>> = {
-  "digest.roundTripsPerRequest": "≤ 1.05",
-  "digest.naiveRoundTripsPerRequest": "2 (baseline)",
-  "up.create100.requests": "100",
-  "up.create100.vsIdeal": "1 = 100 × latency / parallelism",
-  "preview.noop100.requests": "0",
-  "refresh100.requests": "100",
-  "up.update100.requests": "100",
-  "rateLimited.create100.failures": "0",
-  "rateLimited.create100.vsIdeal": "1 = (100 − capacity) / refill rate",
-};
+/** What each metric is compared with: the goal from issue 8 (for N users), or the ideal it is a ratio to. */
+export function goals(users: number): Partial<Record<MetricKey, string>> {
+  return {
+    "digest.roundTripsPerRequest": "≤ 1.05",
+    "digest.naiveRoundTripsPerRequest": "2 (baseline)",
+    "up.create100.requests": String(users),
+    "up.create100.vsIdeal": `1 = ${users} × latency / parallelism`,
+    "preview.noop100.requests": "0",
+    "refresh100.requests": String(users),
+    "up.update100.requests": String(users),
+    "rateLimited.create100.failures": "0",
+    "rateLimited.create100.vsIdeal": `1 = (${users} − capacity) / refill rate`,
+  };
+}
 
 /** The report as a readable table. */
 export function formatTable(report: BenchReport): string {
-  const rows: [string, string, string][] = METRIC_KEYS.map((k) => [k, String(report.metrics[k] ?? "n/a"), GOALS[k] ?? ""]);
+  const goal = goals(report.settings.users);
+  const rows: [string, string, string][] = METRIC_KEYS.map((k) => [k, String(report.metrics[k] ?? "n/a"), goal[k] ?? ""]);
   const header: [string, string, string] = ["metric", "value", "goal"];
   const widths = [0, 1, 2].map((i) => Math.max(header[i].length, ...rows.map((r) => r[i].length)));
   const line = (r: [string, string, string]) => r.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
