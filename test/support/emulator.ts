@@ -4,17 +4,10 @@
  * provider talks to the emulator through the network, never through imports.
  */
 import { startEmulator } from "../../emulator";
+import type { LoggedRequest, RunningEmulator } from "../../emulator";
 
-export interface EmulatorHandle {
-  readonly baseUrl: string;
-  readonly publicKey: string;
-  readonly privateKey: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly orgId: string;
-  readonly projectId: string;
-  close(): Promise<void>;
-}
+/** A running emulator: its base URL, seeded ids and credentials, and `close()`. */
+export type EmulatorHandle = RunningEmulator;
 
 export interface FaultRule {
   method?: string;
@@ -36,24 +29,7 @@ export interface FaultRule {
 }
 
 /** One entry of `GET /__emulator/requests` (control-API calls are not logged). */
-export interface LoggedRequest {
-  method: string;
-  /** Raw path as received (still URL-encoded), without the query string. */
-  path: string;
-  query: string;
-  /** Status sent; 0 when the connection was reset before answering. */
-  status: number;
-  /** `basic` is the OAuth token endpoint (client id and secret). */
-  auth: "digest-challenge" | "digest" | "bearer" | "basic" | "none";
-  /** The `Accept` version asked for on v2 paths. */
-  version?: string;
-  /** The injected fault that shaped the response, if any. */
-  fault?: "status" | "reset" | "reset-after-commit" | "delay";
-  /** Emulator-clock time the request arrived. */
-  at: string;
-  /** Top-level field names of a JSON object body, sorted (never values). */
-  bodyFields?: string[];
-}
+export type { LoggedRequest };
 
 export async function startTestEmulator(): Promise<EmulatorHandle> {
   return startEmulator({ port: 0, quiet: true });
