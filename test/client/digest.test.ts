@@ -2,6 +2,7 @@ import { AtlasClient } from "../../provider/client/client";
 import { digestAuthorization, digestResponse, parseDigestChallenge, type DigestChallenge } from "../../provider/client/digest";
 import { AtlasApiError } from "../../provider/client/errors";
 import { startDigestServer, startTestServer, sendJson } from "../support/httpServer";
+import { rejectionOf } from "../support/rejection";
 
 const PUBLIC_KEY = "abcdefgh";
 const PRIVATE_KEY = "0b3c7a4e-5e6f-4a1b-9c2d-private-key";
@@ -156,8 +157,7 @@ describe("digest over the wire", () => {
     const wrong = "wrong-private-key-0000";
     const client = new AtlasClient({ baseUrl: server.url, credentials: { kind: "apiKey", publicKey: PUBLIC_KEY, privateKey: wrong } });
     try {
-      const err = await client.send({ method: "GET", path: "/api/atlas/v2/orgs", version: "2023-01-01" }).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasApiError);
+      const err = await rejectionOf(client.send({ method: "GET", path: "/api/atlas/v2/orgs", version: "2023-01-01" }), AtlasApiError);
       expect(err.status).toBe(401);
       expect(err.message).toContain("GET /api/atlas/v2/orgs: HTTP 401");
       expect(err.message).toContain("The API key was rejected");
@@ -176,8 +176,7 @@ describe("digest over the wire", () => {
       await client.send({ method: "GET", path: "/a", version: null });
       expect(server.requests).toHaveLength(2);
       server.setPassword("the-key-was-rotated"); // revoked server-side
-      const err = await client.send({ method: "GET", path: "/b", version: null }).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasApiError);
+      const err = await rejectionOf(client.send({ method: "GET", path: "/b", version: null }), AtlasApiError);
       expect(err.status).toBe(401);
       expect(err.message).toContain("The API key was rejected");
       // pre-authenticated attempt refused, one fresh try refused, then stop

@@ -6,6 +6,7 @@ import { AtlasClient } from "../../provider/client/client";
 import { AtlasApiError, isNotFound } from "../../provider/client/errors";
 import { apiPath } from "../../provider/client/request";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { rejectionOf } from "../support/rejection";
 
 let emu: EmulatorHandle;
 beforeAll(async () => {
@@ -59,8 +60,7 @@ test("API key, naive mode: every request is challenged (2N)", async () => {
 test("API key: a wrong private key is a clear 401 after one fresh challenge", async () => {
   const client = new AtlasClient({ baseUrl: emu.baseUrl, credentials: { kind: "apiKey", publicKey: emu.publicKey, privateKey: "not-the-key" } });
   try {
-    const err = await client.send(listDatabaseUsers()).catch((e) => e);
-    expect(err).toBeInstanceOf(AtlasApiError);
+    const err = await rejectionOf(client.send(listDatabaseUsers()), AtlasApiError);
     expect(err.status).toBe(401);
     expect(err.message).toContain("The API key was rejected");
     const log = (await emulatorControl.requests(emu)).filter((r) => r.path.startsWith("/api/"));
@@ -88,10 +88,10 @@ test("service account: one token for many calls, Bearer on each", async () => {
 test("a missing database user is a typed not-found error", async () => {
   const client = new AtlasClient({ baseUrl: emu.baseUrl, credentials: { kind: "apiKey", publicKey: emu.publicKey, privateKey: emu.privateKey } });
   try {
-    const err = await client
-      .send({ method: "GET", path: apiPath`/api/atlas/v2/groups/${emu.projectId}/databaseUsers/${"admin"}/${"nobody"}`, version: "2023-01-01" })
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(AtlasApiError);
+    const err = await rejectionOf(
+      client.send({ method: "GET", path: apiPath`/api/atlas/v2/groups/${emu.projectId}/databaseUsers/${"admin"}/${"nobody"}`, version: "2023-01-01" }),
+      AtlasApiError,
+    );
     expect(err.status).toBe(404);
     expect(isNotFound(err)).toBe(true);
   } finally {

@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { AtlasClient, type AtlasClientOptions } from "../../provider/client/client";
 import { AtlasApiError, AtlasNetworkError, hasErrorCode, isConflict, isNotFound } from "../../provider/client/errors";
 import { sendJson, startDigestServer, startTestServer, type Handler, type TestServer } from "../support/httpServer";
+import { rejectionOf } from "../support/rejection";
 
 const PRIVATE_KEY = "9f1c2d3e-priv-key-do-not-leak";
 const PASSWORD = "Sup3r-S3cret-Passw0rd!";
@@ -38,8 +39,7 @@ describe("Atlas error bodies", () => {
           badRequestDetail: { fields: [{ field: "roles[0].roleName", description: "must not be blank" }] },
         }),
       async (client) => {
-        const err = await client.send(createUser).catch((e) => e);
-        expect(err).toBeInstanceOf(AtlasApiError);
+        const err = await rejectionOf(client.send(createUser), AtlasApiError);
         expect(err).toMatchObject({
           status: 400,
           errorCode: "INVALID_ATTRIBUTE",
@@ -65,8 +65,7 @@ describe("Atlas error bodies", () => {
         res.end(page);
       },
       async (client) => {
-        const err = await client.send({ method: "POST", path: "/x", version: null, body: {} }).catch((e) => e);
-        expect(err).toBeInstanceOf(AtlasApiError);
+        const err = await rejectionOf(client.send({ method: "POST", path: "/x", version: null, body: {} }), AtlasApiError);
         expect(err.status).toBe(502);
         expect(err.errorCode).toBeUndefined();
         expect(err.message).toBe("POST /x: HTTP 502: unexpected answer (text/html): 502 Bad Gateway");
@@ -81,8 +80,7 @@ describe("Atlas error bodies", () => {
         res.end("x".repeat(20 * 1024 * 1024));
       },
       async (client) => {
-        const err = await client.send({ method: "POST", path: "/x", version: null }).catch((e) => e);
-        expect(err).toBeInstanceOf(AtlasApiError);
+        const err = await rejectionOf(client.send({ method: "POST", path: "/x", version: null }), AtlasApiError);
         expect(err.message).toContain("cut off");
         expect(err.message.length).toBeLessThan(400);
       },
@@ -104,8 +102,7 @@ describe("Atlas error bodies", () => {
         pump();
       },
       async (client) => {
-        const err = await client.send({ method: "GET", path: "/big", version: null }).catch((e) => e);
-        expect(err).toBeInstanceOf(AtlasApiError);
+        const err = await rejectionOf(client.send({ method: "GET", path: "/big", version: null }), AtlasApiError);
         expect(err.message).toBe("GET /big: HTTP 200: the answer is larger than the client reads (16777216 bytes read)");
       },
     );
@@ -119,8 +116,7 @@ describe("Atlas error bodies", () => {
         setTimeout(() => raw.socket.destroy(), 20);
       },
       async (client) => {
-        const err = await client.send({ method: "GET", path: "/x", version: null }).catch((e) => e);
-        expect(err).toBeInstanceOf(AtlasNetworkError);
+        const err = await rejectionOf(client.send({ method: "GET", path: "/x", version: null }), AtlasNetworkError);
         expect(err.mayHaveBeenApplied).toBe(true);
       },
     );
@@ -134,8 +130,7 @@ describe("Atlas error bodies", () => {
         // ...and nothing more, ever
       },
       async (client) => {
-        const err = await client.send({ method: "GET", path: "/x", version: null }).catch((e) => e);
-        expect(err).toBeInstanceOf(AtlasNetworkError);
+        const err = await rejectionOf(client.send({ method: "GET", path: "/x", version: null }), AtlasNetworkError);
         expect(err.code).toBe("TIMEOUT");
         expect(err.message).toContain("the answer (HTTP 200) did not complete within the request timeout");
       },
@@ -185,8 +180,7 @@ describe("no secret in any error, even when the server echoes the request", () =
     const server = await startDigestServer({ username: "PUBKEY01", password: PRIVATE_KEY, onAuthenticated: echo });
     const client = new AtlasClient({ baseUrl: server.url, credentials: apiKey });
     try {
-      const err = await client.send(createUser).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasApiError);
+      const err = await rejectionOf(client.send(createUser), AtlasApiError);
       expect(err.errorCode).toBe("INVALID_ATTRIBUTE");
       const text = everything(err);
       const authorization = String(server.requests.at(-1)!.headers.authorization);
@@ -218,8 +212,7 @@ describe("no secret in any error, even when the server echoes the request", () =
       retry: { maxAttempts: 1 },
     });
     try {
-      const err = await client.send({ ...createUser, method: "PATCH" }).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasApiError);
+      const err = await rejectionOf(client.send({ ...createUser, method: "PATCH" }), AtlasApiError);
       expect(err.status).toBe(500);
       const text = everything(err);
       const basic = String(server.requests[0].headers.authorization);
@@ -232,10 +225,11 @@ describe("no secret in any error, even when the server echoes the request", () =
 
   test("network errors on a request with a password carry no body", async () => {
     await withServer(
-      (_req, _res, raw) => raw.socket.destroy(),
+      (_req, _res, raw) => {
+        raw.socket.destroy();
+      },
       async (client) => {
-        const err = await client.send(createUser).catch((e) => e);
-        expect(err).toBeInstanceOf(AtlasNetworkError);
+        const err = await rejectionOf(client.send(createUser), AtlasNetworkError);
         const text = everything(err);
         expect(text).not.toContain(PASSWORD);
         expect(text).not.toContain(PRIVATE_KEY);

@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { AtlasClient } from "../../provider/client/client";
 import { AtlasApiError } from "../../provider/client/errors";
 import { sendJson, startTestServer, type TestServer } from "../support/httpServer";
+import { rejectionOf } from "../support/rejection";
 
 const CLIENT_ID = "mdb_sa_id_0123456789abcdef01234567";
 const CLIENT_SECRET = "mdb_sa_sk_s3cr3t-value-that-must-not-leak";
@@ -24,7 +25,7 @@ interface OAuthPeer {
 /** A service-account token endpoint plus an API that checks bearer tokens. */
 async function startOAuthPeer(): Promise<OAuthPeer> {
   let issued = 0;
-  const peer: Partial<OAuthPeer> & { valid: Set<string>; expiresIn: number; tokenDelayMs: number; refuseAll: boolean } = {
+  const peer: Partial<OAuthPeer> & { valid: Set<string>; expiresIn: number; tokenDelayMs: number; refuseAll: boolean; tokenFailures: number } = {
     valid: new Set<string>(),
     expiresIn: 3600,
     tokenDelayMs: 0,
@@ -112,8 +113,7 @@ describe("service account (OAuth 2 client credentials)", () => {
     // and when even the new token is refused, it stops after that one retry
     const before = peer.server.requests.length;
     peer.refuseAll = true;
-    const err = await get(client).catch((e) => e);
-    expect(err).toBeInstanceOf(AtlasApiError);
+    const err = await rejectionOf(get(client), AtlasApiError);
     expect(err.status).toBe(401);
     expect(err.message).toContain("access token was refused");
     // stale token refused, one new token, the retry refused: 3 requests, then stop
@@ -125,8 +125,7 @@ describe("service account (OAuth 2 client credentials)", () => {
     const wrongSecret = "mdb_sa_sk_wrong-secret-value-000000";
     const bad = clientFor(peer, wrongSecret);
     try {
-      const err = await get(bad).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasApiError);
+      const err = await rejectionOf(get(bad), AtlasApiError);
       expect(err).toMatchObject({ status: 401, errorCode: "invalid_client", path: "/api/oauth/token" });
       expect(err.message).toContain("The service account was rejected");
       expect(err.message).toContain("mongodbatlas:clientSecret");

@@ -10,7 +10,10 @@ describe("what goes on the wire", () => {
   let server: TestServer;
   let client: AtlasClient;
   beforeAll(async () => {
-    server = await startTestServer((req, res) => (req.method === "DELETE" ? (res.writeHead(204), res.end()) : sendJson(res, 200, { ok: 1 })));
+    server = await startTestServer((req, res) => {
+      if (req.method === "DELETE") res.writeHead(204).end();
+      else sendJson(res, 200, { ok: 1 });
+    });
     client = new AtlasClient({ baseUrl: server.url, credentials, userAgent: "test-agent/1" });
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { AtlasClient, type AtlasClientOptions } from "../../provider/client/clie
 import { AtlasApiError, AtlasNetworkError } from "../../provider/client/errors";
 import { parseRetryAfter, retryDelay, retrying, type RetryPolicy } from "../../provider/client/retry";
 import { sendAtlasError, sendJson, startTestServer, type Handler, type TestServer } from "../support/httpServer";
+import { rejectionOf } from "../support/rejection";
 
 const credentials: AtlasClientOptions["credentials"] = { kind: "apiKey", publicKey: "pub-key-1", privateKey: "priv-key-secret-1" };
 
@@ -47,8 +48,7 @@ describe("retries over the wire", () => {
   test("POST on 500 is not retried", async () => {
     const server = await scripted(status(500), ok);
     await withClient(server, {}, async (client) => {
-      const err = await client.send({ method: "POST", path: "/things", version: null, body: { a: 1 } }).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasApiError);
+      const err = await rejectionOf(client.send({ method: "POST", path: "/things", version: null, body: { a: 1 } }), AtlasApiError);
       expect(err).toMatchObject({ status: 500, errorCode: "UNEXPECTED_ERROR", method: "POST", path: "/things" });
       expect(server.requests).toHaveLength(1);
     });
@@ -73,7 +73,7 @@ describe("retries over the wire", () => {
   test("attempts are bounded: the last error is thrown, naming the attempt count", async () => {
     const server = await scripted(status(503));
     await withClient(server, { retry: { ...fast, maxAttempts: 3 } }, async (client) => {
-      const err = await client.send({ method: "DELETE", path: "/things/1", version: null }).catch((e) => e);
+      const err = await rejectionOf(client.send({ method: "DELETE", path: "/things/1", version: null }), AtlasApiError);
       expect(err).toMatchObject({ status: 503 });
       expect(err.message).toContain("after 3 attempts");
       expect(server.requests).toHaveLength(3);
@@ -99,8 +99,7 @@ describe("retries over the wire", () => {
   test("a connection reset on POST is not retried: AtlasNetworkError, mayHaveBeenApplied", async () => {
     const server = await scripted(reset, ok);
     await withClient(server, {}, async (client) => {
-      const err = await client.send({ method: "POST", path: "/things", version: null, body: { password: "hunter2-password" } }).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasNetworkError);
+      const err = await rejectionOf(client.send({ method: "POST", path: "/things", version: null, body: { password: "hunter2-password" } }), AtlasNetworkError);
       expect(err).toMatchObject({ method: "POST", path: "/things", mayHaveBeenApplied: true });
       expect(err.message).toContain("may or may not have been applied");
       expect(server.requests).toHaveLength(1);
@@ -118,8 +117,7 @@ describe("retries over the wire", () => {
   test("a timeout on POST: AtlasNetworkError TIMEOUT, not retried", async () => {
     const server = await scripted(() => undefined /* never answers */, ok);
     await withClient(server, { timeoutMs: 300 }, async (client) => {
-      const err = await client.send({ method: "POST", path: "/slow", version: null, body: {} }).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasNetworkError);
+      const err = await rejectionOf(client.send({ method: "POST", path: "/slow", version: null, body: {} }), AtlasNetworkError);
       expect(err).toMatchObject({ code: "TIMEOUT", mayHaveBeenApplied: true });
       expect(server.requests).toHaveLength(1);
     });
@@ -131,8 +129,7 @@ describe("retries over the wire", () => {
     await gone.close();
     const client = new AtlasClient({ baseUrl: gone.url, credentials, retry: { ...fast, maxAttempts: 2 } });
     try {
-      const err = await client.send({ method: "POST", path: "/x", version: null, body: {} }).catch((e) => e);
-      expect(err).toBeInstanceOf(AtlasNetworkError);
+      const err = await rejectionOf(client.send({ method: "POST", path: "/x", version: null, body: {} }), AtlasNetworkError);
       expect(err).toMatchObject({ code: "ECONNREFUSED", mayHaveBeenApplied: false });
       expect(err.message).toContain("after 2 attempts");
       expect(err.message).toContain("the request was not sent");

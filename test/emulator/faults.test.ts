@@ -205,7 +205,7 @@ describe("control API", () => {
   test("unknown control endpoints and wrong methods are clear errors", async () => {
     const r = await fetch(`${emu.baseUrl}/__emulator/nope`);
     expect(r.status).toBe(404);
-    expect((await r.json()).detail).toMatch(/Unknown control endpoint/);
+    expect(await r.json()).toMatchObject({ detail: expect.stringMatching(/Unknown control endpoint/) });
     expect((await fetch(`${emu.baseUrl}/__emulator/clock`)).status).toBe(405);
   });
 });

@@ -16,6 +16,9 @@ export interface ApiResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** The part of a response the spec check reads (headers other than the content type are not checked). */
+export type SpecCheckedResponse = Pick<ApiResponse, "status" | "contentType" | "body">;
+
 export interface ApiCall {
   method: string;
   /** Path with its query string, already URL-encoded. */
@@ -73,7 +76,7 @@ const INVITER_NOT_EMAIL = /^(.*)\/inviterUsername must match format "email"$/;
  * client id) as `inviterUsername`, which the spec types as an email; tests
  * assert that value explicitly instead.
  */
-export function specProblems(method: string, template: string, res: ApiResponse): string[] {
+export function specProblems(method: string, template: string, res: SpecCheckedResponse): string[] {
   const problems = contract.validateResponse({ method, path: template, status: res.status, contentType: res.contentType, body: res.body });
   const tolerated = new Set(problems.map((p) => INVITER_NOT_EMAIL.exec(p)?.[1]).filter((at) => at !== undefined));
   return problems.filter(

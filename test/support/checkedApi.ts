@@ -4,13 +4,13 @@
  * schema, no writeOnly field such as a password) and fails the test otherwise.
  */
 import { matchRoute } from "../../emulator/server";
-import { apiClient, serviceAccountToken, specProblems, type ApiCall, type ApiResponse } from "./atlasApi";
+import { apiClient, serviceAccountToken, specProblems, type ApiCall, type ApiResponse, type SpecCheckedResponse } from "./atlasApi";
 import type { EmulatorHandle } from "./emulator";
 
 export type CheckedCall = (call: ApiCall) => Promise<ApiResponse>;
 
 /** Throws when a v2 response breaks the spec. */
-export function assertSpecValid(method: string, path: string, res: ApiResponse): void {
+export function assertSpecValid(method: string, path: string, res: SpecCheckedResponse): void {
   const rawPath = path.split("?")[0];
   if (!rawPath.startsWith("/api/atlas/v2/")) return;
   const match = matchRoute(method, rawPath);
