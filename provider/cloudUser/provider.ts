@@ -33,7 +33,7 @@ import {
   type CloudUserOutputs,
 } from "./model";
 import { CLOUD_USER_PLATFORMS, type CloudUserPlatform } from "./roles";
-import { cloudUserArgsSchema, type CloudUserInputs, type CloudUserRole } from "./schema";
+import { CloudUserInputsSchema, type CloudUserInputs, type CloudUserRole } from "./schema";
 
 /** The platform a resource lives on: its own `platform` input, else the stack's `atlasUsers:platform`. */
 function resolvePlatform(declared: unknown): CloudUserPlatform {
@@ -121,7 +121,7 @@ export const provider = {
       return { inputs: news, failures: [{ property: "", reason: err instanceof Error ? err.message : String(err) }] };
     }
     const creating = olds?.username === undefined;
-    return checkWith(cloudUserArgsSchema(platform, { creating }), news);
+    return checkWith(CloudUserInputsSchema(platform, { creating }), news);
   },
 
   async diff(_id: string, olds: Partial<CloudUserOutputs>, news: CloudUserInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../common/shim";
+import type { SameKeys } from "../common/types";
+import type { CloudUserInputsIn } from "./schema";
 import type { CloudUserPlatform } from "./roles";
 
 // One shim object for every CloudUser: the SDK caches the serialized provider per object.
@@ -51,6 +53,10 @@ export interface CloudUserArgs {
   /** Overrides the stack's `atlasUsers:platform` for this resource: `atlas` (default), `atlas-v1`, `cloud-manager` or `ops-manager`. */
   platform?: pulumi.Input<CloudUserPlatform>;
 }
+
+// The class's args and the schema name the same inputs.
+const argsMatchSchema: SameKeys<CloudUserArgs, CloudUserInputsIn> = true;
+void argsMatchSchema;
 
 /**
  * A MongoDB Cloud user account (a login to the Atlas, Cloud Manager or Ops

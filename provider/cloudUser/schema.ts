@@ -16,19 +16,19 @@ const objectId = (what: string) =>
   z.string().regex(HEX24, { message: `must be the 24-hexadecimal-digit id of the ${what} (e.g. 5f1b2c3d4e5f6a7b8c9d0e1f)` });
 
 /** One role assignment as declared: an org role (`orgId`), a project role (`projectId`), or an Ops Manager GLOBAL_* role (neither). */
-export const cloudUserRoleSchema = z.strictObject({
+export const CloudUserRoleSchema = z.strictObject({
   orgId: objectId("organization").optional(),
   projectId: objectId("project").optional(),
   roleName: z.string().min(1, { message: "roleName is required, e.g. ORG_MEMBER or GROUP_READ_ONLY" }),
 });
 
-export type CloudUserRole = z.output<typeof cloudUserRoleSchema>;
+export type CloudUserRole = z.output<typeof CloudUserRoleSchema>;
 
-export const platformSchema = z.enum(CLOUD_USER_PLATFORMS, {
+export const CloudUserPlatformSchema = z.enum(CLOUD_USER_PLATFORMS, {
   message: `platform must be one of ${CLOUD_USER_PLATFORMS.join(", ")}`,
 });
 
-const baseArgs = z.strictObject({
+const CloudUserInputsShape = z.strictObject({
   username: z.email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" }),
   password: z.string().min(8, { message: "password must be at least 8 characters long" }),
   emailAddress: z.email({ message: "emailAddress must be an email address; leave it out to use the username" }).optional(),
@@ -40,13 +40,19 @@ const baseArgs = z.strictObject({
     .transform((c) => c.toUpperCase())
     .pipe(z.string().regex(/^[A-Z]{2}$/, { message: "country must be a two-letter ISO 3166-1 alpha-2 code, e.g. US or DE" }))
     .optional(),
-  roles: z.array(cloudUserRoleSchema).optional(),
+  roles: z.array(CloudUserRoleSchema).optional(),
   adopt: z.boolean().optional(),
-  platform: platformSchema.optional(),
+  platform: CloudUserPlatformSchema.optional(),
 });
 
-/** Inputs after `check`: validated and normalised (roles sorted, country upper-case). */
-export type CloudUserInputs = z.output<typeof baseArgs>;
+/**
+ * Inputs after `check`: validated and normalised (roles sorted, country
+ * upper-case); what state holds. Read off the shape, which the refinements and
+ * the role-sorting transform of `CloudUserInputsSchema` leave unchanged.
+ */
+export type CloudUserInputs = z.output<typeof CloudUserInputsShape>;
+/** Inputs as a program writes them (before normalisation). */
+export type CloudUserInputsIn = z.input<typeof CloudUserInputsShape>;
 
 /** Fields the platform requires at creation, beyond username and password. */
 const REQUIRED_AT_CREATION: Readonly<Record<CloudUserPlatform, readonly (keyof CloudUserInputs)[]>> = {
@@ -62,9 +68,9 @@ const REQUIRED_AT_CREATION: Readonly<Record<CloudUserPlatform, readonly (keyof C
  * names come from that platform's list, and the fields it requires at creation
  * are required when `creating`.
  */
-export function cloudUserArgsSchema(platform: CloudUserPlatform, opts: { creating?: boolean } = {}) {
+export function CloudUserInputsSchema(platform: CloudUserPlatform, opts: { creating?: boolean } = {}) {
   const creating = opts.creating ?? true;
-  return baseArgs
+  return CloudUserInputsShape
     .superRefine((args, ctx) => {
       if (args.password.toLowerCase().includes(args.username.toLowerCase())) {
         ctx.addIssue({ code: "custom", path: ["password"], message: "password must not contain the username" });

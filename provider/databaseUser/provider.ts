@@ -40,7 +40,7 @@ import {
   stateFromApi,
   updateBodyFromChanges,
 } from "./model";
-import { AUTH_TYPE_PROPERTIES, DatabaseUserArgsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
+import { AUTH_TYPE_PROPERTIES, DatabaseUserInputsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
 
 type Olds = Partial<DatabaseUserState>;
 
@@ -180,7 +180,7 @@ export const provider = {
   },
 
   async check(olds: Olds, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    const result = checkWith(DatabaseUserArgsSchema, news);
+    const result = checkWith(DatabaseUserInputsSchema, news);
     if (result.failures && result.failures.length > 0) return result;
     const inputs = result.inputs as DatabaseUserInputs;
     // A declared date is held to Atlas's window when it is new or moved; an

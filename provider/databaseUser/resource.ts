@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../common/shim";
+import type { SameKeys } from "../common/types";
+import type { DatabaseUserInputsIn } from "./schema";
 
 // Created once: the SDK serializes a provider object once per identity.
 const databaseUserProvider = providerShim("pulumi-atlas-users/internal/databaseUser/provider");
@@ -99,6 +101,10 @@ export interface DatabaseUserArgs {
    */
   adopt?: pulumi.Input<boolean>;
 }
+
+// The class's args and the schema name the same inputs.
+const argsMatchSchema: SameKeys<DatabaseUserArgs, DatabaseUserInputsIn> = true;
+void argsMatchSchema;
 
 /**
  * A MongoDB Atlas database user, with any authentication type (SCRAM,

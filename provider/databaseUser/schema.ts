@@ -71,7 +71,7 @@ export const DatabaseUserLabelSchema = z.strictObject({
   value: text("label value", { max: 255 }),
 });
 
-const DatabaseUserArgsShape = z.strictObject({
+const DatabaseUserInputsShape = z.strictObject({
   /** The project (the API's `groupId`): 24 hexadecimal digits. Changing it replaces the user. */
   projectId: z
     .string({ error: "projectId must be a string: the project's 24-hexadecimal-digit id" })
@@ -124,7 +124,7 @@ const DatabaseUserArgsShape = z.strictObject({
   adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
 });
 
-type RawArgs = z.output<typeof DatabaseUserArgsShape>;
+type RawInputs = z.output<typeof DatabaseUserInputsShape>;
 
 /** The auth type in effect: the one non-NONE auth property, or SCRAM. */
 export type AuthKind =
@@ -165,7 +165,7 @@ function describeAuth(auth: AuthKind): string {
 type Issue = { path: (string | number)[]; message: string };
 
 /** The cross-field rules a single property's schema cannot express. */
-function crossFieldIssues(args: RawArgs): Issue[] {
+function crossFieldIssues(args: RawInputs): Issue[] {
   const issues: Issue[] = [];
   const setAuth = AUTH_TYPE_PROPERTIES.filter((p) => args[p] !== undefined && args[p] !== "NONE");
   for (const extra of setAuth.slice(1)) {
@@ -286,10 +286,10 @@ function usernameRule(auth: AuthKind, username: string): string | undefined {
  * The schema `check` runs: every rule, then normalisation. Its output is what
  * the engine stores as the resource's inputs.
  */
-export const DatabaseUserArgsSchema = DatabaseUserArgsShape.superRefine((args, ctx) => {
+export const DatabaseUserInputsSchema = DatabaseUserInputsShape.superRefine((args, ctx) => {
   for (const issue of crossFieldIssues(args)) ctx.addIssue({ code: "custom", ...issue });
 }).transform((args) => {
-  const out: RawArgs & { databaseName: "admin" | "$external" } = {
+  const out: RawInputs & { databaseName: "admin" | "$external" } = {
     ...args,
     databaseName: args.databaseName ?? defaultDatabaseName(authKindOf(args)),
     roles: canonicalSet(args.roles),
@@ -301,10 +301,10 @@ export const DatabaseUserArgsSchema = DatabaseUserArgsShape.superRefine((args, c
   return out;
 });
 
+/** The normalised inputs `check` returns and the other hooks receive (what state holds). */
+export type DatabaseUserInputs = z.output<typeof DatabaseUserInputsSchema>;
 /** What a program passes to `new DatabaseUser(...)` (before normalisation). */
-export type DatabaseUserArgsInput = z.input<typeof DatabaseUserArgsSchema>;
-/** The normalised inputs `check` returns and the other hooks receive. */
-export type DatabaseUserInputs = z.output<typeof DatabaseUserArgsSchema>;
+export type DatabaseUserInputsIn = z.input<typeof DatabaseUserInputsSchema>;
 export type DatabaseUserRole = z.output<typeof DatabaseUserRoleSchema>;
 export type DatabaseUserScope = z.output<typeof DatabaseUserScopeSchema>;
 export type DatabaseUserLabel = z.output<typeof DatabaseUserLabelSchema>;

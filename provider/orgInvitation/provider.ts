@@ -46,7 +46,7 @@ import {
   wantsReinvite,
   type ApiFamily,
 } from "./model";
-import { OrgInvitationInputs, type OrgInvitationState } from "./schema";
+import { OrgInvitationInputsSchema, type OrgInvitationInputs, type OrgInvitationState } from "./schema";
 
 type Local = Pick<OrgInvitationInputs, "reinvite" | "adopt" | "platform">;
 
@@ -326,7 +326,7 @@ export const provider = {
   },
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
-    const result = checkWith(OrgInvitationInputs, news);
+    const result = checkWith(OrgInvitationInputsSchema, news);
     if (result.failures?.length) return result;
     const inputs = result.inputs as OrgInvitationInputs;
     let family: ApiFamily | undefined;

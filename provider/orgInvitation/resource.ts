@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../common/shim";
+import type { SameKeys } from "../common/types";
+import type { OrgInvitationInputsIn } from "./schema";
 
 // One shim object for every OrgInvitation: the SDK caches serialization per provider object.
 const orgInvitationProvider = providerShim("pulumi-atlas-users/internal/orgInvitation/provider");
@@ -49,6 +51,10 @@ export interface OrgInvitationArgs {
   /** Overrides the stack setting `atlasUsers:platform` for this resource. */
   platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
 }
+
+// The class's args and the schema name the same inputs.
+const argsMatchSchema: SameKeys<OrgInvitationArgs, OrgInvitationInputsIn> = true;
+void argsMatchSchema;
 
 /**
  * A person's membership of a MongoDB Cloud organization, from invitation

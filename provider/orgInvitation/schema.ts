@@ -41,27 +41,27 @@ function uniqueSortedList<T extends z.ZodType<string>>(item: T, what: string) {
     .transform((items) => canonicalSet(items));
 }
 
-const orgRole = z.enum(ORG_ROLES, { error: `must be one of ${ORG_ROLES.join(", ")}` });
+const OrgInvitationRoleNameSchema = z.enum(ORG_ROLES, { error: `must be one of ${ORG_ROLES.join(", ")}` });
 
-const projectRole = z
+const OrgInvitationProjectRoleNameSchema = z
   .string()
   .trim()
   .regex(/^GROUP_[A-Z_]+$/, "must be a project role name such as GROUP_READ_ONLY or GROUP_OWNER");
 
-const projectRoleAssignment = z.strictObject({
+const OrgInvitationProjectRolesSchema = z.strictObject({
   projectId: hexId("project"),
-  roles: uniqueSortedList(projectRole, "project role").refine((r) => r.length >= 1, "give at least one project role"),
+  roles: uniqueSortedList(OrgInvitationProjectRoleNameSchema, "project role").refine((r) => r.length >= 1, "give at least one project role"),
 });
 
-export const OrgInvitationInputs = z.strictObject({
+export const OrgInvitationInputsSchema = z.strictObject({
   orgId: hexId("organization"),
   username: z.string({ error: required("the person's email address") }).trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)")),
-  roles: uniqueSortedList(orgRole, "organization role").refine(
+  roles: uniqueSortedList(OrgInvitationRoleNameSchema, "organization role").refine(
     (r) => r.length >= 1,
     "give at least one organization role, e.g. [\"ORG_MEMBER\"]",
   ),
   projectRoles: z
-    .array(projectRoleAssignment)
+    .array(OrgInvitationProjectRolesSchema)
     .default([])
     .superRefine((items, ctx) => {
       for (const i of duplicateIndexes(items, (a) => a.projectId)) {
@@ -79,10 +79,10 @@ export const OrgInvitationInputs = z.strictObject({
   platform: z.enum(PLATFORMS as readonly [Platform, ...Platform[]], { error: `must be one of ${PLATFORMS.join(", ")}` }).optional(),
 });
 
-/** Normalised inputs, as `check` returns them. */
-export type OrgInvitationInputs = z.output<typeof OrgInvitationInputs>;
+/** Normalised inputs, as `check` returns them (what state holds). */
+export type OrgInvitationInputs = z.output<typeof OrgInvitationInputsSchema>;
 /** Inputs as a program writes them (defaults optional). */
-export type OrgInvitationInputsIn = z.input<typeof OrgInvitationInputs>;
+export type OrgInvitationInputsIn = z.input<typeof OrgInvitationInputsSchema>;
 
 /** What the provider stores: the inputs (as the API last reported them) and what the API computed. */
 export interface OrgInvitationState extends OrgInvitationInputs {

@@ -1,5 +1,5 @@
 import { checkWith } from "../../provider/common/check";
-import { cloudUserArgsSchema } from "../../provider/cloudUser/schema";
+import { CloudUserInputsSchema } from "../../provider/cloudUser/schema";
 import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
 
 const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
@@ -19,7 +19,7 @@ const valid = {
 };
 
 function check(platform: CloudUserPlatform, input: Record<string, unknown>) {
-  return checkWith(cloudUserArgsSchema(platform), { __provider: "shim", ...input });
+  return checkWith(CloudUserInputsSchema(platform), { __provider: "shim", ...input });
 }
 
 function failureFor(platform: CloudUserPlatform, input: Record<string, unknown>, property: string): string {

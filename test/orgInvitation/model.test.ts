@@ -10,7 +10,7 @@ import {
   stateFromOrgUser,
   updateBodyFromInputs,
 } from "../../provider/orgInvitation/model";
-import { OrgInvitationInputs, type OrgInvitationState } from "../../provider/orgInvitation/schema";
+import { OrgInvitationInputsSchema, type OrgInvitationInputs, type OrgInvitationState } from "../../provider/orgInvitation/schema";
 
 const ORG = "a".repeat(24);
 const PROJECT = "b".repeat(24);
@@ -19,7 +19,7 @@ const USER = "d".repeat(24);
 const NOW = new Date("2026-11-26T12:00:00Z");
 
 function inputs(over: Record<string, unknown> = {}): OrgInvitationInputs {
-  const result = checkWith(OrgInvitationInputs, { orgId: ORG, username: "ada@example.com", roles: ["ORG_MEMBER"], ...over });
+  const result = checkWith(OrgInvitationInputsSchema, { orgId: ORG, username: "ada@example.com", roles: ["ORG_MEMBER"], ...over });
   expect(result.failures ?? []).toEqual([]);
   return result.inputs as OrgInvitationInputs;
 }
@@ -84,7 +84,7 @@ describe("check", () => {
     [{ platform: "mars" }, "platform", /cloud-manager/],
     [{ role: ["ORG_MEMBER"] }, "role", /role/],
   ])("rejects %j at %s", (over, property, reason) => {
-    const result = checkWith(OrgInvitationInputs, { orgId: ORG, username: "ada@example.com", roles: ["ORG_MEMBER"], ...over });
+    const result = checkWith(OrgInvitationInputsSchema, { orgId: ORG, username: "ada@example.com", roles: ["ORG_MEMBER"], ...over });
     const failure = (result.failures ?? []).find((f) => f.property === property);
     expect(failure).toBeDefined();
     expect(failure!.reason).toMatch(reason);
