@@ -4,7 +4,7 @@
  * destroy, the step summaries, state export, and the secret scan helper.
  */
 import { assertNoSecrets, createEngineStack, describeEngine, EngineStack } from "../support/engine";
-import { Echo } from "./fixtures/echo";
+import { Echo, echoProviderModule } from "./fixtures/echo";
 
 // Echo never calls the API; the harness still puts these in stack config.
 const fakeEmulator = {
@@ -68,8 +68,11 @@ describeEngine("engine harness (Echo fixture)", () => {
     expect(resources).toHaveLength(2);
     const providers = resources.map((r) => r.outputs.__provider as string);
     expect(providers[0]).toBe(providers[1]);
-    expect(providers[0].length).toBeLessThan(2048);
-    expect(providers[0]).toContain("echo-provider.js");
+    // Echo's module is an absolute path, as long as the checkout's directory:
+    // bound the shim's own text, leaving room for a 64-character module name
+    // (the product's are about 50).
+    expect(providers[0]).toContain(JSON.stringify(echoProviderModule));
+    expect(providers[0].length - echoProviderModule.length).toBeLessThan(2048 - 64);
     assertNoSecrets(JSON.stringify(await stack.exportState()), [fakeEmulator.privateKey]);
     assertNoSecrets(stack.stateFileText(), [fakeEmulator.privateKey]);
     // The engine keeps the stack config in the default provider's state, as a
