@@ -27,9 +27,14 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (secret && secret.length >= MIN_SECRET_LENGTH) {
       this.secrets.add(secret);
-      // A server may echo a value percent-encoded or base64-encoded.
+      // A server may echo a value percent-encoded, base64-encoded or inside
+      // a JSON string (escaped quotes and backslashes, maybe \uXXXX for
+      // everything outside ASCII).
       this.secrets.add(encodeURIComponent(secret));
       this.secrets.add(Buffer.from(secret).toString("base64"));
+      const json = JSON.stringify(secret).slice(1, -1);
+      this.secrets.add(json);
+      this.secrets.add(json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
     }
   }
 

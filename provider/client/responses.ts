@@ -142,7 +142,9 @@ function contentType(response: RawResponse): string {
 
 /** A short, single-line, printable, redacted excerpt; an HTML page is reduced to its title or text. */
 function quote(text: string, redactor: Redactor): string {
-  let t = text.slice(0, 16 * 1024);
+  // Redacted before anything is squeezed out of it, or a secret with a
+  // control character or two spaces in a row would no longer match.
+  let t = redactor.redact(text.slice(0, 16 * 1024));
   if (/<html|<!doctype/i.test(t)) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(t)?.[1];
     t = title ?? t.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ").replace(/<[^>]*>/g, " ");

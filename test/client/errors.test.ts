@@ -223,6 +223,28 @@ describe("no secret in any error, even when the server echoes the request", () =
     }
   });
 
+  test.each([
+    ["JSON", "application/json"],
+    ["plain text", "text/plain"],
+  ])("a password with quotes, a backslash, two spaces, non-ASCII and a control character: %s echo", async (_kind, type) => {
+    // Each fragment of the password is unique, so a leak of any escaped,
+    // squeezed or partial form of it shows as one of them.
+    const awkward = 'lead91"q\\w  \u00e9\u0007tail42';
+    await withServer(
+      (req, res) => {
+        if (type === "application/json") return sendJson(res, 400, { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `body was ${req.body}`, reason: JSON.parse(req.body).password });
+        res.writeHead(400, { "content-type": type });
+        res.end(`body was ${req.body} / ${JSON.parse(req.body).password} / ${JSON.stringify(JSON.parse(req.body).password).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}`);
+      },
+      async (client) => {
+        const err = await rejectionOf(client.send({ ...createUser, body: { ...createUser.body, password: awkward } }), AtlasApiError);
+        const text = everything(err);
+        expect(text).toContain("[REDACTED]");
+        for (const fragment of ["lead91", "tail42"]) expect(text).not.toContain(fragment);
+      },
+    );
+  });
+
   test("network errors on a request with a password carry no body", async () => {
     await withServer(
       (_req, _res, raw) => {
