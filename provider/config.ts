@@ -140,6 +140,15 @@ export function resolveSettings(
   const credentialSource = stackHasCredentials ? "stack config" : "environment";
   const serviceAccount = pair(pick("clientId"), pick("clientSecret"), "clientId", "clientSecret", stackHasCredentials);
   const apiKey = pair(pick("publicKey"), pick("privateKey"), "publicKey", "privateKey", stackHasCredentials);
+  if (stackHasCredentials) {
+    const ignored = CREDENTIAL_SETTINGS.flatMap((name) => ENV_VARS[name].filter((v) => clean(env[v]) !== undefined));
+    if (ignored.length > 0) {
+      warnings.push(
+        `The stack config holds credentials, so the environment's ${ignored.join(", ")} ${ignored.length === 1 ? "is" : "are"} ignored. ` +
+          "Remove the credentials from one of the two places to silence this warning.",
+      );
+    }
+  }
   let credentials: AtlasCredentials;
   if (serviceAccount) {
     credentials = { kind: "serviceAccount", clientId: serviceAccount[0].value, clientSecret: serviceAccount[1].value };

@@ -41,7 +41,15 @@ describe("credentials", () => {
   test("the stack config wins over the environment, as a whole", () => {
     expect(resolve(stackKey, envSa).credentials).toEqual({ kind: "apiKey", publicKey: "stack-pub", privateKey: "stack-priv" });
     expect(resolve(stackSa, envKey).credentials).toMatchObject({ kind: "serviceAccount", clientId: "stack-id" });
-    expect(resolve(stackKey, envSa).warnings).toEqual([]);
+    expect(resolve(stackKey, {}).warnings).toEqual([]);
+  });
+
+  test("credentials in the environment that the stack config overrides are named in a warning (names, never values)", () => {
+    const s = resolve(stackKey, envSa);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET are ignored/);
+    for (const value of Object.values(envSa)) expect(s.warnings[0]).not.toContain(value);
+    expect(resolve(stackSa, { MCLI_PRIVATE_API_KEY: "x-priv" }).warnings[0]).toMatch(/environment's MCLI_PRIVATE_API_KEY is ignored/);
   });
 
   test.each([
