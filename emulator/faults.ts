@@ -14,7 +14,11 @@ export interface FaultRule {
   readonly retryAfter?: number;
   /** Reset the connection instead of answering. */
   readonly reset?: boolean;
-  /** With `reset`: apply the change first, then drop the response (the lost-response case). */
+  /**
+   * Apply the change first, then drop the connection (with `reset`: the
+   * lost-response case) or answer `status` (a proxy's 502/504 after the
+   * server committed). Used up only by a request the route applied.
+   */
   readonly afterCommit?: boolean;
   readonly delayMs?: number;
   /** How many matching requests the rule applies to; unlimited when absent. */
@@ -61,7 +65,7 @@ export function faultRuleProblem(rule: unknown, index: number): string | undefin
     return `${where} needs one of status, reset or delayMs`;
   }
   if (r.status !== undefined && r.reset === true) return `${where} cannot have both status and reset`;
-  if (r.afterCommit === true && r.reset !== true) return `${where}.afterCommit needs reset: true`;
+  if (r.afterCommit === true && r.reset !== true && r.status === undefined) return `${where}.afterCommit needs reset: true or a status`;
   if ((r.body !== undefined || r.contentType !== undefined) && r.status === undefined) {
     return `${where}.body and contentType need a status`;
   }
@@ -84,16 +88,24 @@ export class FaultInjector {
     return this.rules.map((r) => ({ ...r.rule, times: r.remaining === Infinity ? undefined : r.remaining }));
   }
 
-  /** The first rule matching this request that has uses left (and uses one up). */
-  take(method: string, rawPath: string): FaultRule | undefined {
-    const hit = this.rules.find(
+  /** The first rule matching this request that has uses left (not used up yet: see {@link use}). */
+  match(method: string, rawPath: string): FaultRule | undefined {
+    return this.rules.find(
       (r) =>
         r.remaining > 0 &&
         (r.rule.method === undefined || r.rule.method.toUpperCase() === method.toUpperCase()) &&
         r.pattern.test(rawPath),
-    );
-    if (!hit) return undefined;
-    hit.remaining--;
-    return hit.rule;
+    )?.rule;
+  }
+
+  /**
+   * Uses up one application of a matched rule. False when concurrent
+   * requests used it up in the meantime: the request then goes unharmed.
+   */
+  use(rule: FaultRule): boolean {
+    const active = this.rules.find((r) => r.rule === rule);
+    if (!active || active.remaining <= 0) return false;
+    active.remaining--;
+    return true;
   }
 }

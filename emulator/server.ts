@@ -73,7 +73,7 @@ export interface LoggedRequest {
   /** The `Accept` version asked for on v2 paths. */
   version?: string;
   /** The injected fault that shaped this response, if any. */
-  fault?: "status" | "reset" | "reset-after-commit" | "delay";
+  fault?: "status" | "reset" | "reset-after-commit" | "status-after-commit" | "delay";
   /** Emulator-clock time the request arrived. */
   at: string;
   /** Top-level field names of a JSON object body, sorted (never values): shows what a PATCH sent. */
@@ -330,8 +330,10 @@ async function handle(
   }
   entry.auth = outcome.principal.scheme;
 
-  const fault = state.faults.take(method, rawPath);
-  if (fault && (await applyFaultBefore(fault, req, res, entry))) return;
+  // A fault that strikes before the route runs is used up here; one that
+  // strikes after the commit only once the route has applied the change.
+  const fault = state.faults.match(method, rawPath);
+  if (fault && !fault.afterCommit && state.faults.use(fault) && (await applyFaultBefore(fault, req, res, entry))) return;
 
   const matched = matchRoute(method, rawPath);
   if (matched.kind === "not-found") {
@@ -377,10 +379,9 @@ async function handle(
     return;
   }
 
-  if (fault?.reset && fault.afterCommit) {
+  if (fault?.afterCommit && state.faults.use(fault)) {
     // The change is applied; the client never hears about it.
-    entry.fault = "reset-after-commit";
-    resetConnection(req, res);
+    await applyFaultAfterCommit(fault, req, res, entry);
     return;
   }
   const headers: Record<string, string> = { ...limitHeaders, ...(response.headers ?? {}) };
@@ -473,18 +474,33 @@ async function applyFaultBefore(
   }
   if (fault.status !== undefined) {
     entry.fault = "status";
-    const headers: Record<string, string> = {};
-    if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
-    if (fault.body !== undefined) {
-      res.writeHead(fault.status, { ...headers, "Content-Type": fault.contentType ?? "text/plain" });
-      res.end(fault.body);
-    } else {
-      const err = new EmulatorError(fault.status, defaultErrorCode(fault.status), `Injected fault: ${reasonPhrase(fault.status)}.`);
-      sendError(res, err, headers);
-    }
+    sendFaultStatus(fault, fault.status, res);
     return true;
   }
   return false;
+}
+
+/** The route has applied the change: drop the connection, or answer the rule's status. */
+async function applyFaultAfterCommit(fault: FaultRule, req: http.IncomingMessage, res: http.ServerResponse, entry: LoggedRequest): Promise<void> {
+  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (fault.reset) {
+    entry.fault = "reset-after-commit";
+    resetConnection(req, res);
+    return;
+  }
+  entry.fault = "status-after-commit";
+  sendFaultStatus(fault, fault.status!, res);
+}
+
+function sendFaultStatus(fault: FaultRule, status: number, res: http.ServerResponse): void {
+  const headers: Record<string, string> = {};
+  if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
+  if (fault.body !== undefined) {
+    res.writeHead(status, { ...headers, "Content-Type": fault.contentType ?? "text/plain" });
+    res.end(fault.body);
+  } else {
+    sendError(res, new EmulatorError(status, defaultErrorCode(status), `Injected fault: ${reasonPhrase(status)}.`), headers);
+  }
 }
 
 function resetConnection(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -584,8 +600,8 @@ async function handleOAuth(
   body: Buffer,
   entry: LoggedRequest,
 ): Promise<void> {
-  const fault = state.faults.take(method, rawPath);
-  if (fault && (await applyFaultBefore(fault, req, res, entry))) return;
+  const fault = state.faults.match(method, rawPath);
+  if (fault && !fault.afterCommit && state.faults.use(fault) && (await applyFaultBefore(fault, req, res, entry))) return;
   if (method !== "POST") {
     sendError(res, new EmulatorError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${rawPath}.`, [method]), {
       Allow: "POST",
@@ -596,9 +612,8 @@ async function handleOAuth(
   try {
     if (rawPath === "/api/oauth/token") {
       const token = state.auth.issueToken(authorization, headerValue(req.headers["content-type"]), body.toString("utf8"));
-      if (fault?.reset && fault.afterCommit) {
-        entry.fault = "reset-after-commit";
-        resetConnection(req, res);
+      if (fault?.afterCommit && state.faults.use(fault)) {
+        await applyFaultAfterCommit(fault, req, res, entry);
         return;
       }
       sendJson(res, 200, token, { "Cache-Control": "no-store" });

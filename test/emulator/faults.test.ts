@@ -94,6 +94,26 @@ describe("fault injection", () => {
     expect([retry.status, retry.body.errorCode]).toEqual([409, "USER_ALREADY_EXISTS"]);
   });
 
+  test("a status after commit: the user exists although the answer is a 502 (a proxy gave up on a slow server)", async () => {
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: "/databaseUsers$", status: 502, afterCommit: true, times: 1 }]);
+    const answer = await call({ method: "POST", path: usersPath(), version: V, body: body("f-502") });
+    expect(answer.status).toBe(502);
+    expect((await call({ method: "GET", path: userPath("f-502"), version: V })).status).toBe(200);
+    const log = await emulatorControl.requests(emu);
+    expect(log.find((r) => r.method === "POST" && r.fault === "status-after-commit")).toMatchObject({ status: 502 });
+  });
+
+  test("an after-commit rule is not used up by a request the route refused", async () => {
+    await call({ method: "POST", path: usersPath(), version: V, body: body("f-taken") });
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: "/databaseUsers$", reset: true, afterCommit: true, times: 1 }]);
+    // A 409 applies nothing, so the rule waits for the next create that does.
+    const conflict = await call({ method: "POST", path: usersPath(), version: V, body: body("f-taken") });
+    expect(conflict.status).toBe(409);
+    await expect(rawRequest("POST", usersPath(), body("f-later"))).rejects.toThrow();
+    expect((await call({ method: "GET", path: userPath("f-later"), version: V })).status).toBe(200);
+    expect((await call({ method: "POST", path: usersPath(), version: V, body: body("f-third") })).status).toBe(201);
+  });
+
   test("delayMs adds at least that much latency", async () => {
     await emulatorControl.setFaults(emu, [{ path: "/databaseUsers$", delayMs: 300, times: 1 }]);
     const started = performance.now();

@@ -18,7 +18,7 @@ export interface FaultRule {
   retryAfter?: number;
   /** Reset the connection instead of answering. */
   reset?: boolean;
-  /** With `reset`: apply the change first, then drop the response (the lost-response case). */
+  /** Apply the change first, then drop the connection (`reset`) or answer `status`; used up only by an applied request. */
   afterCommit?: boolean;
   delayMs?: number;
   /** How many matching requests the rule applies to; unlimited when absent. */
