@@ -248,4 +248,24 @@ describe("a create whose response is lost", () => {
     const sent = (await apiRequests()).map((r) => `${r.method} ${r.fault ?? r.status}`);
     expect(sent).toEqual(["POST reset", "GET 404", "POST 201"]);
   });
+
+  test("committed, then a 502 from a proxy: read back, recognised as ours, no second POST", async () => {
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: "/databaseUsers$", status: 502, afterCommit: true, times: 1 }]);
+    const { state } = await create({ projectId, username: "proxy-gave-up", password: "first-Password-1", roles });
+    expect(state).toMatchObject({ username: "proxy-gave-up", roles });
+    const sent = (await apiRequests()).map((r) => `${r.method} ${r.fault ?? r.status}`);
+    expect(sent).toEqual(["POST status-after-commit", "GET 200"]);
+  });
+
+  test("a 503 before anything was applied: read back finds nothing, POSTs once more; a second 503 is the error", async () => {
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: "/databaseUsers$", status: 503, times: 1 }]);
+    await create({ projectId, username: "unavailable-once", password: "first-Password-1", roles });
+    expect((await apiRequests()).map((r) => `${r.method} ${r.fault ?? r.status}`)).toEqual(["POST status", "GET 404", "POST 201"]);
+
+    await emulatorControl.clearRequests(emu);
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: "/databaseUsers$", status: 503, times: 2 }]);
+    const inputs = await checked({ projectId, username: "unavailable-twice", password: "first-Password-1", roles });
+    await expect(provider.create(inputs)).rejects.toThrow(/creating database user unavailable-twice.*HTTP 503/);
+    expect((await apiRequests()).map((r) => `${r.method} ${r.fault ?? r.status}`)).toEqual(["POST status", "GET 404", "POST status"]);
+  });
 });
