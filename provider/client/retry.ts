@@ -29,8 +29,10 @@ export type AttemptOutcome<T> =
       /**
        * The server asked to slow down (429): the request was not processed. Such an
        * attempt is not counted against `maxAttempts` (only `maxElapsedMs` bounds
-       * the waiting) and does not grow the backoff, so a busy rate limit delays
-       * requests instead of failing them.
+       * the waiting), so a busy rate limit delays requests instead of failing
+       * them. With a `Retry-After` the wait is what the server asked for; without
+       * one the backoff grows with each 429 in a row, so a server that only ever
+       * answers 429 gets a few requests, not hundreds.
        */
       readonly throttled?: boolean;
     };
@@ -56,13 +58,16 @@ export async function retrying<T>(
   const sleep = hooks.sleep ?? defaultSleep;
   const started = now();
   let failures = 0; // attempts that count against maxAttempts
+  let unguidedThrottles = 0; // 429s without Retry-After: they grow the backoff
   for (let n = 1; ; n++) {
     const outcome = await attempt(n);
     if (outcome.ok) return outcome.value;
     if (!outcome.throttled) failures += 1;
+    else if (outcome.retryAfterMs === undefined) unguidedThrottles += 1;
     // maxAttempts 1 means no retries at all, throttled or not.
     if (!outcome.retryable || policy.maxAttempts <= 1 || failures >= policy.maxAttempts) throw outcome.error;
-    const delay = retryDelay(policy, outcome.throttled ? 1 : failures, outcome.retryAfterMs, hooks.random);
+    const step = !outcome.throttled ? failures : outcome.retryAfterMs === undefined ? unguidedThrottles : 1;
+    const delay = retryDelay(policy, step, outcome.retryAfterMs, hooks.random);
     if (now() + delay - started > policy.maxElapsedMs) throw outcome.error;
     await sleep(delay);
   }

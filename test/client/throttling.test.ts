@@ -15,7 +15,7 @@ import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../supp
 const policy: RetryPolicy = { maxAttempts: 3, maxElapsedMs: 60_000, baseDelayMs: 100, maxDelayMs: 10_000 };
 
 /** Runs `retrying` over a script of outcomes with a fake clock; returns what happened. */
-async function script(outcomes: ("429" | "503" | "ok")[], p: RetryPolicy = policy) {
+async function script(outcomes: ("429" | "429 without Retry-After" | "503" | "ok")[], p: RetryPolicy = policy) {
   let clock = 0;
   const sleeps: number[] = [];
   let attempts = 0;
@@ -25,6 +25,7 @@ async function script(outcomes: ("429" | "503" | "ok")[], p: RetryPolicy = polic
       const o = outcomes[Math.min(attempts++, outcomes.length - 1)];
       if (o === "ok") return { ok: true, value: "done" };
       if (o === "429") return { ok: false, error: new Error("429"), retryable: true, throttled: true, retryAfterMs: 1000 };
+      if (o === "429 without Retry-After") return { ok: false, error: new Error("429"), retryable: true, throttled: true };
       return { ok: false, error: new Error("503"), retryable: true };
     },
     { now: () => clock, sleep: async (ms) => void (sleeps.push(ms), (clock += ms)), random: () => 0.5 },
@@ -52,6 +53,15 @@ describe("throttled attempts (429) in the retry loop", () => {
     const r = await script(Array(100).fill("429"), { ...policy, maxElapsedMs: 5_500 });
     expect(r.error).toBe("429");
     expect(r.attempts).toBe(6); // waits at 1, 2, 3, 4, 5 s; a sixth would end past 5.5 s
+  });
+
+  test("429s without Retry-After grow the backoff, so a server that only answers 429 gets a few requests, not hundreds", async () => {
+    const r = await script(Array(1000).fill("429 without Retry-After"), { ...policy, maxElapsedMs: 60_000 });
+    expect(r.error).toBe("429");
+    // Equal jitter at random 0.5: three quarters of 100, 200, 400 ms ... capped at 10 s.
+    expect(r.sleeps.slice(0, 4)).toEqual([75, 150, 300, 600]);
+    expect(Math.max(...r.sleeps)).toBe(7500);
+    expect(r.attempts).toBeLessThan(15);
   });
 
   test("maxAttempts 1 (maxRetries 0) retries nothing, not even a 429", async () => {
