@@ -161,11 +161,34 @@ export async function applyAtlasRoleChanges(
   }
 }
 
-/** Removes the user from every project, then every org, that `roles` names (not found counts as done). */
-export async function removeAtlasMemberships(client: RequestSender, userId: string, roles: readonly CloudUserRole[]): Promise<void> {
+/**
+ * Takes away what the resource gave, projects first, then orgs (not found
+ * counts as done): where the account held no role before adoption
+ * (`preexisting`), the whole membership; where it did, only the declared roles
+ * it did not hold then (`:removeRole`), so the membership and its earlier roles stay.
+ */
+export async function removeAtlasMemberships(
+  client: RequestSender,
+  userId: string,
+  roles: readonly CloudUserRole[],
+  preexisting: readonly CloudUserRole[] = [],
+): Promise<void> {
   const { orgs, projects } = groupRoles(roles);
-  for (const projectId of projects.keys()) await ignoreNotFound(removeProjectUser(client, projectId, userId));
-  for (const orgId of orgs.keys()) await ignoreNotFound(removeOrgUser(client, orgId, userId));
+  const before = groupRoles(preexisting);
+  for (const [projectId, names] of projects) {
+    const held = before.projects.get(projectId);
+    if (!held) await ignoreNotFound(removeProjectUser(client, projectId, userId));
+    else for (const role of names.filter((r) => !held.includes(r))) {
+      await ignoreNotFound(resendIfAnswerLost(() => removeProjectUserRole(client, projectId, userId, role)));
+    }
+  }
+  for (const [orgId, names] of orgs) {
+    const held = before.orgs.get(orgId);
+    if (!held) await ignoreNotFound(removeOrgUser(client, orgId, userId));
+    else for (const role of names.filter((r) => !held.includes(r))) {
+      await ignoreNotFound(resendIfAnswerLost(() => removeOrgUserRole(client, orgId, userId, role)));
+    }
+  }
 }
 
 // ---- Cloud Manager: org invitations and org members (`/api/public/v1.0`) ----
@@ -216,11 +239,63 @@ export async function applyCloudManagerRoleChanges(
   }
 }
 
-/** Removes the user from every org `roles` names: the pending invitation, or the membership. */
-export async function removeCloudManagerMemberships(client: RequestSender, userId: string, roles: readonly CloudUserRole[]): Promise<void> {
+/**
+ * Removes the user from every org `roles` names (the pending invitation, or
+ * the membership), except orgs where the account held a role before adoption
+ * (`preexisting`): Cloud Manager cannot take single roles away, so those stay whole.
+ */
+export async function removeCloudManagerMemberships(
+  client: RequestSender,
+  userId: string,
+  roles: readonly CloudUserRole[],
+  preexisting: readonly CloudUserRole[] = [],
+): Promise<void> {
+  const before = groupRoles(preexisting).orgs;
   for (const orgId of groupRoles(roles).orgs.keys()) {
+    if (before.has(orgId)) continue;
     const invitation = await findOrgInvitation(client, orgId, userId);
     if (invitation) await ignoreNotFound(deleteOrgInvitationV1(client, orgId, invitation.id));
     await ignoreNotFound(removeOrgMemberV1(client, orgId, userId));
   }
+}
+
+/**
+ * Which of `candidates` (declared roles the account's API does not report as
+ * held) are invitations still waiting for the person: on Atlas, the org or
+ * project membership is PENDING with that role; on Cloud and Ops Manager, an
+ * invitation to the org carries it (an invitation lists org roles only: a
+ * project role counts as pending while an invitation to a declared org waits).
+ * The rest were revoked, or their invitation expired. One request per org or project.
+ */
+export async function findPendingRoles(
+  client: RequestSender,
+  atlas: boolean,
+  user: { id: string; declared: readonly CloudUserRole[] },
+  candidates: readonly CloudUserRole[],
+): Promise<CloudUserRole[]> {
+  const { orgs, projects } = groupRoles(candidates);
+  const pending: CloudUserRole[] = [];
+  if (atlas) {
+    for (const [orgId, names] of orgs) {
+      const member = await findOrgMembership(client, orgId, user.id);
+      const waiting = member?.orgMembershipStatus === "PENDING" ? (member.roles.orgRoles ?? []) : [];
+      pending.push(...names.filter((r) => waiting.includes(r)).map((roleName) => ({ orgId, roleName })));
+    }
+    for (const [projectId, names] of projects) {
+      const member = await findProjectMembership(client, projectId, user.id);
+      const waiting = member?.orgMembershipStatus === "PENDING" ? member.roles : [];
+      pending.push(...names.filter((r) => waiting.includes(r)).map((roleName) => ({ projectId, roleName })));
+    }
+    return pending;
+  }
+  const orgsToAsk = projects.size > 0 ? groupRoles(user.declared).orgs.keys() : orgs.keys();
+  let anyInvitation = false;
+  for (const orgId of orgsToAsk) {
+    const invitation = await findOrgInvitation(client, orgId, user.id);
+    if (!invitation) continue;
+    anyInvitation = true;
+    pending.push(...(orgs.get(orgId) ?? []).filter((r) => invitation.roles.includes(r)).map((roleName) => ({ orgId, roleName })));
+  }
+  if (anyInvitation) for (const [projectId, names] of projects) pending.push(...names.map((roleName) => ({ projectId, roleName })));
+  return pending;
 }

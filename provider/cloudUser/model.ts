@@ -25,6 +25,13 @@ export interface CloudUserOutputs {
   activeRoles: CloudUserRole[];
   /** Declared roles not (yet) active: invitations waiting for the user to accept. */
   pendingRoles: CloudUserRole[];
+  /**
+   * The roles the account already held when this resource adopted it (empty
+   * when the resource created the account or the account held none). Delete
+   * leaves these, and the memberships they belong to, alone: it withdraws only
+   * the other declared roles there. Absent in state written before it was recorded.
+   */
+  preexistingRoles?: CloudUserRole[];
   teamIds: string[];
   createdAt?: string;
   lastAuth?: string;
@@ -101,15 +108,23 @@ export function toOpsManagerUpdateBody(inputs: CloudUserInputs): UpdateOpsManage
 
 /**
  * API → state. `declared` carries what the API cannot tell: the password, the
- * declared roles (pending ones are invisible in the API's `roles`), `adopt`.
+ * declared roles (pending ones are invisible in the API's `roles`), `adopt`,
+ * the roles held before adoption. `pending`, when known (a refresh looked),
+ * lists the declared roles that really are invitations: a declared role
+ * neither active nor pending was revoked, and leaves `roles` so that the next
+ * diff shows it and the next update grants it again. Unknown (right after a
+ * create or update), every declared role not active is pending.
  */
 export function toOutputs(
   user: CloudUserResponse,
-  declared: { password?: string; roles?: readonly CloudUserRole[]; adopt?: boolean },
+  declared: { password?: string; roles?: readonly CloudUserRole[]; adopt?: boolean; preexistingRoles?: readonly CloudUserRole[] },
   platform: CloudUserPlatform,
+  pending?: readonly CloudUserRole[],
 ): CloudUserOutputs {
   const activeRoles = sortRoles((user.roles ?? []).map(fromApiRole));
-  const roles = sortRoles(declared.roles ?? []);
+  const notActive = roleDifference(sortRoles(declared.roles ?? []), activeRoles);
+  const pendingRoles = pending === undefined ? notActive : roleIntersection(notActive, pending);
+  const roles = sortRoles(roleDifference(declared.roles ?? [], roleDifference(notActive, pendingRoles)));
   return {
     userId: user.id,
     username: user.username,
@@ -121,7 +136,8 @@ export function toOutputs(
     ...optional("mobileNumber", user.mobileNumber),
     roles,
     activeRoles,
-    pendingRoles: roleDifference(roles, activeRoles),
+    pendingRoles,
+    ...optional("preexistingRoles", declared.preexistingRoles ? sortRoles(declared.preexistingRoles) : undefined),
     teamIds: [...(user.teamIds ?? [])].sort(),
     ...optional("createdAt", user.createdAt),
     ...optional("lastAuth", user.lastAuth),
@@ -155,6 +171,12 @@ export function toRefreshedInputs(outputs: CloudUserOutputs, previous: Partial<C
 export function roleDifference(a: readonly CloudUserRole[], b: readonly CloudUserRole[]): CloudUserRole[] {
   const inB = new Set(b.map(canonicalKey));
   return a.filter((r) => !inB.has(canonicalKey(r)));
+}
+
+/** Elements of `a` also in `b`. */
+export function roleIntersection(a: readonly CloudUserRole[], b: readonly CloudUserRole[]): CloudUserRole[] {
+  const inB = new Set(b.map(canonicalKey));
+  return a.filter((r) => inB.has(canonicalKey(r)));
 }
 
 /** Role changes from one declaration to the next. */

@@ -17,13 +17,20 @@ import { checkWith } from "../common/check";
 import { answerWasLost, resendIfAnswerLost } from "../common/lostResponse";
 import { configure as configureRuntime, getClient, getSettings } from "../common/runtime";
 import { sameSet } from "../common/sets";
-import { applyAtlasRoleChanges, applyCloudManagerRoleChanges, removeAtlasMemberships, removeCloudManagerMemberships } from "./memberships";
+import {
+  applyAtlasRoleChanges,
+  applyCloudManagerRoleChanges,
+  findPendingRoles,
+  removeAtlasMemberships,
+  removeCloudManagerMemberships,
+} from "./memberships";
 import {
   changedProfileFields,
   fromApiRole,
   forbiddenChanges,
   forbiddenRoleChanges,
   roleChanges,
+  roleDifference,
   sameAccountStore,
   toCreateBody,
   toOpsManagerUpdateBody,
@@ -153,13 +160,15 @@ export const provider = {
     const client = clientFor(platform);
     const api = usersApiFor(platform);
     const body = toCreateBody(inputs, platform);
+    // The roles an adopted account already held; none when this resource creates the account.
+    let preexistingRoles: CloudUserRole[] = [];
     let user: CloudUserResponse;
     try {
       user = await createCloudUser(client, api, body);
     } catch (err) {
       user = await recoverCreate(err);
     }
-    return { id: user.id, outs: toOutputs(user, inputs, platform) };
+    return { id: user.id, outs: toOutputs(user, { ...inputs, preexistingRoles }, platform) };
 
     async function recoverCreate(err: unknown): Promise<CloudUserResponse> {
       if (isConflict(err)) return adoptExisting(err);
@@ -198,7 +207,17 @@ export const provider = {
         // Adopting grants the declared roles the account lacks; roles it holds beyond them are left alone.
         const held = (existing.roles ?? []).map(fromApiRole);
         const heldAndDeclared = (inputs.roles ?? []).filter((d) => held.some((h) => sameRole(h, d)));
-        return await bringToDeclaredState(platform, existing, inputs, heldAndDeclared);
+        if (platform === "cloud-manager") {
+          // Its API cannot grant project roles (nor change an accepted member's org roles): say so before any
+          // change is sent. Roles of a waiting invitation count as held: the invitation already carries them.
+          const declared = inputs.roles ?? [];
+          const invited = await findPendingRoles(client, false, { id: existing.id, declared }, roleDifference(declared, held));
+          const forbidden = forbiddenRoleChanges(platform, inputs.username, [...heldAndDeclared, ...invited], declared, held);
+          if (forbidden.length > 0) throw new Error(forbidden.join("\n"));
+        }
+        const adopted = await bringToDeclaredState(platform, existing, inputs, heldAndDeclared);
+        preexistingRoles = held;
+        return adopted;
       } catch (adoptErr) {
         throw failure(`adopting existing ${what}`, adoptErr);
       }
@@ -215,7 +234,17 @@ export const provider = {
       throw failure(`reading ${describe(username, platform)}`, err);
     }
     if (!user) return {};
-    const outs = toOutputs(user, props, platform);
+    const notActive = roleDifference(props.roles ?? [], (user.roles ?? []).map(fromApiRole));
+    let pending: CloudUserRole[] = [];
+    try {
+      if (notActive.length > 0) {
+        const atlas = platform === "atlas" || platform === "atlas-v1";
+        pending = await findPendingRoles(clientFor(platform), atlas, { id: user.id, declared: props.roles ?? [] }, notActive);
+      }
+    } catch (err) {
+      throw failure(`reading the pending invitations of ${describe(username, platform)}`, err);
+    }
+    const outs = toOutputs(user, props, platform, pending);
     return { id: user.id, props: outs, inputs: toRefreshedInputs(outs, props as Partial<CloudUserInputs>) };
   },
 
@@ -223,10 +252,15 @@ export const provider = {
     const platform = resolvePlatform(news.platform);
     const what = describe(news.username, platform);
     const client = clientFor(platform);
+    if (sameSet(olds.roles ?? [], news.roles ?? []) && changedProfileFields(olds, news).length === 0) {
+      // Only `adopt` or `platform` (atlas ↔ atlas-v1, the same accounts) changed: nothing to send.
+      const { adopt: _adopt, ...kept } = olds as CloudUserOutputs;
+      return { outs: { ...kept, ...(news.adopt !== undefined ? { adopt: news.adopt } : {}), platform } };
+    }
     try {
       const current = await getCloudUser(client, usersApiFor(platform), id);
       const user = await bringToDeclaredState(platform, current, news, olds.roles ?? []);
-      return { outs: toOutputs(user, news, platform) };
+      return { outs: toOutputs(user, { ...news, preexistingRoles: olds.preexistingRoles }, platform) };
     } catch (err) {
       throw failure(`updating ${what}`, err);
     }
@@ -237,13 +271,16 @@ export const provider = {
     const what = describe(props.username ?? id, platform);
     const client = clientFor(platform);
     try {
+      // What the account held before adoption stays. State written before that was recorded: an adopted
+      // account may have held every declared role already, so nothing is taken away; else nothing was held.
+      const preexisting = props.preexistingRoles ?? (props.adopt ? (props.roles ?? []) : []);
       if (platform === "ops-manager") {
         await deleteOpsManagerUser(client, id);
       } else if (platform === "cloud-manager") {
-        await removeCloudManagerMemberships(client, id, props.roles ?? []);
+        await removeCloudManagerMemberships(client, id, props.roles ?? [], preexisting);
       } else {
         // Atlas cannot delete an account: take away what this resource gave it.
-        await removeAtlasMemberships(client, id, props.roles ?? []);
+        await removeAtlasMemberships(client, id, props.roles ?? [], preexisting);
       }
     } catch (err) {
       if (isNotFound(err)) return;

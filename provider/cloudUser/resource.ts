@@ -83,6 +83,8 @@ export class CloudUser extends pulumi.dynamic.Resource {
   declare public readonly activeRoles: pulumi.Output<CloudUserRoleState[]>;
   /** Declared roles waiting for the user to accept the invitation (refresh to update). */
   declare public readonly pendingRoles: pulumi.Output<CloudUserRoleState[]>;
+  /** Roles an adopted account held before this resource managed it: delete leaves them (and their memberships) alone. */
+  declare public readonly preexistingRoles: pulumi.Output<CloudUserRoleState[] | undefined>;
   declare public readonly teamIds: pulumi.Output<string[]>;
   declare public readonly createdAt: pulumi.Output<string | undefined>;
   declare public readonly lastAuth: pulumi.Output<string | undefined>;
@@ -103,6 +105,7 @@ export class CloudUser extends pulumi.dynamic.Resource {
       roles: undefined,
       activeRoles: undefined,
       pendingRoles: undefined,
+      preexistingRoles: undefined,
       teamIds: undefined,
       createdAt: undefined,
       lastAuth: undefined,

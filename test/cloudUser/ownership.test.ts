@@ -1,0 +1,183 @@
+/**
+ * CloudUser against the emulator: delete takes away only what the resource
+ * gave (an adopted account keeps its earlier memberships and roles), refresh
+ * tells a pending invitation from a revoked role, adopting on Cloud Manager
+ * with project roles it cannot grant fails before any change, and an update
+ * that changes only `adopt` or `platform` sends no request.
+ */
+import { provider } from "../../provider/cloudUser/provider";
+import type { CloudUserOutputs } from "../../provider/cloudUser/model";
+import type { CloudUserInputs } from "../../provider/cloudUser/schema";
+import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
+import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
+import { removeProjectUser } from "../../provider/client/operations/projectUsers";
+import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { configureForEmulator } from "../support/provider";
+
+let emu: EmulatorHandle;
+let counter = 0;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(async () => {
+  await resetRuntimeForTests();
+  await emu?.close();
+});
+
+async function usePlatform(platform: CloudUserPlatform): Promise<void> {
+  const flavor = platform === "ops-manager" ? "ops-manager" : "cloud-manager";
+  await emulatorControl.settings(emu, { publicApiFlavor: flavor, bypassInviteForExistingUsers: false });
+  await configureForEmulator(provider, emu, { platform });
+}
+
+type Role = { orgId?: string; projectId?: string; roleName: string };
+
+async function checked(platform: CloudUserPlatform, roles: Role[], extra: Record<string, unknown> = {}, username?: string): Promise<CloudUserInputs> {
+  const result = await provider.check(
+    {},
+    {
+      username: username ?? `owned${++counter}.${platform}@example.com`,
+      password: "Str0ng passphrase!",
+      firstName: "Jane",
+      lastName: "Doe",
+      country: "US",
+      ...(platform === "atlas" ? { mobileNumber: "212-555-0100" } : {}),
+      roles,
+      ...extra,
+    },
+  );
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs as CloudUserInputs;
+}
+
+async function memberships(id: string): Promise<{ orgId: string; status: string; orgRoles: string[]; groupRoleAssignments: { groupId: string; groupRoles: string[] }[] }[]> {
+  const state = (await emulatorControl.state(emu)) as { orgMemberships: { userId: string; orgId: string; status: string; orgRoles: string[]; groupRoleAssignments: { groupId: string; groupRoles: string[] }[] }[] };
+  return state.orgMemberships.filter((m) => m.userId === id);
+}
+
+/** An account someone else made: org owner and project owner, accepted. */
+async function existingOwner(platform: CloudUserPlatform): Promise<{ username: string; id: string }> {
+  const inputs = await checked(platform, [
+    { orgId: emu.orgId, roleName: "ORG_OWNER" },
+    { projectId: emu.projectId, roleName: "GROUP_OWNER" },
+  ]);
+  const { id } = await provider.create(inputs);
+  await emulatorControl.acceptInvitation(emu, emu.orgId, id);
+  return { username: inputs.username, id };
+}
+
+describe.each<CloudUserPlatform>(["atlas", "atlas-v1"])("CloudUser on %s: delete of an adopted account", (platform) => {
+  beforeEach(async () => usePlatform(platform));
+
+  test("takes away only the role it added: the earlier membership and roles stay", async () => {
+    const { username, id } = await existingOwner(platform);
+    const inputs = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }], { adopt: true }, username);
+    const adopted = await provider.create(inputs);
+    expect(adopted.id).toBe(id);
+    const outs = adopted.outs as CloudUserOutputs;
+    expect(outs.preexistingRoles).toEqual([
+      { orgId: emu.orgId, roleName: "ORG_OWNER" },
+      { projectId: emu.projectId, roleName: "GROUP_OWNER" },
+    ]);
+    expect((await memberships(id))[0]!.orgRoles).toContain("ORG_MEMBER");
+
+    await provider.delete(id, (await provider.read(id, outs)).props as CloudUserOutputs);
+    const [after] = await memberships(id);
+    expect(after).toMatchObject({ status: "ACTIVE", orgRoles: ["ORG_OWNER"], groupRoleAssignments: [{ groupId: emu.projectId, groupRoles: ["GROUP_OWNER"] }] });
+  });
+
+  test("a membership the adoption created is removed whole; one that existed keeps its roles", async () => {
+    const seeded = (await emulatorControl.seed(emu, { orgs: [{ name: `Second ${++counter}` }] })) as { orgs: { id: string }[] };
+    const otherOrg = seeded.orgs[0]!.id;
+    const { username, id } = await existingOwner(platform);
+    const inputs = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_OWNER" }, { orgId: otherOrg, roleName: "ORG_READ_ONLY" }], { adopt: true }, username);
+    const { outs } = await provider.create(inputs);
+    expect((await memberships(id)).map((m) => m.orgId).sort()).toEqual([emu.orgId, otherOrg].sort());
+    await provider.delete(id, outs as CloudUserOutputs);
+    const after = await memberships(id);
+    expect(after.map((m) => m.orgId)).toEqual([emu.orgId]);
+    expect(after[0]!.orgRoles).toEqual(["ORG_OWNER"]);
+  });
+
+  test("state written before the record: an adopted resource takes nothing away, a created one removes its memberships", async () => {
+    const { username, id } = await existingOwner(platform);
+    const inputs = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_OWNER" }], { adopt: true }, username);
+    const { preexistingRoles: _dropped, ...oldState } = (await provider.create(inputs)).outs as CloudUserOutputs;
+    await provider.delete(id, oldState);
+    expect(await memberships(id)).toHaveLength(1);
+    await provider.delete(id, { ...oldState, adopt: undefined });
+    expect(await memberships(id)).toEqual([]);
+  });
+});
+
+describe("CloudUser on cloud-manager: adoption", () => {
+  beforeEach(async () => usePlatform("cloud-manager"));
+
+  test("delete leaves an org the account was already in", async () => {
+    const { username, id } = await existingOwner("cloud-manager");
+    const inputs = await checked("cloud-manager", [{ orgId: emu.orgId, roleName: "ORG_OWNER" }], { adopt: true }, username);
+    const { outs } = await provider.create(inputs);
+    await provider.delete(id, outs as CloudUserOutputs);
+    expect(await memberships(id)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_OWNER"] }]);
+  });
+
+  test("declared project roles the account lacks fail with what to do, before any change is sent", async () => {
+    const existing = await checked("cloud-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    const { id } = await provider.create(existing);
+    await emulatorControl.acceptInvitation(emu, emu.orgId, id);
+    const inputs = await checked(
+      "cloud-manager",
+      [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { projectId: emu.projectId, roleName: "GROUP_READ_ONLY" }],
+      { adopt: true },
+      existing.username,
+    );
+    await emulatorControl.clearRequests(emu);
+    await expect(provider.create(inputs)).rejects.toThrow(/adopting existing cloud user .* on cloud-manager: cannot change the project roles .*GROUP_READ_ONLY in project/);
+    const sent = (await emulatorControl.requests(emu)).filter((r) => r.auth !== "digest-challenge");
+    expect(sent.map((r) => r.method).filter((m) => m !== "GET")).toEqual(["POST"]); // only the create that met the 409
+  });
+});
+
+describe("CloudUser on atlas: a role revoked by hand after acceptance", () => {
+  beforeEach(async () => usePlatform("atlas"));
+
+  test("refresh does not call it pending; the diff shows it and the update grants it again", async () => {
+    const inputs = await checked("atlas", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { projectId: emu.projectId, roleName: "GROUP_READ_ONLY" }]);
+    const { id, outs } = await provider.create(inputs);
+    // While the invitation waits, refresh keeps every role pending (and asks the memberships).
+    const waiting = (await provider.read(id, outs)).props as CloudUserOutputs;
+    expect(waiting.pendingRoles).toEqual(inputs.roles);
+    expect(await provider.diff(id, waiting, inputs)).toMatchObject({ changes: false });
+
+    await emulatorControl.acceptInvitation(emu, emu.orgId, id);
+    const active = (await provider.read(id, waiting)).props as CloudUserOutputs;
+    await removeProjectUser(getClient({ platform: "atlas" }), emu.projectId, id);
+
+    const refreshed = await provider.read(id, active);
+    const after = refreshed.props as CloudUserOutputs;
+    expect(after.pendingRoles).toEqual([]);
+    expect(after.roles).toEqual([{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    expect(refreshed.inputs?.roles).toEqual([{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    expect(await provider.diff(id, after, inputs)).toMatchObject({ changes: true, replaces: [] });
+
+    const updated = (await provider.update(id, after, inputs)).outs as CloudUserOutputs;
+    expect(updated.activeRoles).toEqual(inputs.roles);
+    expect(updated.roles).toEqual(inputs.roles);
+  });
+});
+
+describe.each<CloudUserPlatform>(["atlas", "ops-manager"])("CloudUser on %s: changing only adopt or platform", (platform) => {
+  beforeEach(async () => usePlatform(platform));
+
+  test("updates in place with no request", async () => {
+    const inputs = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    const { id, outs } = await provider.create(inputs);
+    const news = { ...inputs, adopt: true, ...(platform === "atlas" ? { platform: "atlas-v1" as const } : {}) };
+    expect(await provider.diff(id, outs as CloudUserOutputs, news)).toMatchObject({ changes: true, replaces: [] });
+    await emulatorControl.clearRequests(emu);
+    const updated = (await provider.update(id, outs as CloudUserOutputs, news)).outs as CloudUserOutputs;
+    expect(await emulatorControl.requests(emu)).toEqual([]);
+    expect(updated).toEqual({ ...outs, adopt: true, platform: platform === "atlas" ? "atlas-v1" : platform });
+  });
+});
