@@ -65,10 +65,11 @@ function expectClear(err: Error, pattern: RegExp): void {
   assertNoSecrets(err.message + JSON.stringify(err), [PASSWORD, emu.privateKey]);
 }
 
-const onCreate = (rule: Omit<FaultRule, "method" | "path">): FaultRule => ({ method: "POST", path: "/databaseUsers$", times: 1, ...rule });
+/** Every create gets the bad answer (a 5xx is read back and sent once more, and meets it again). */
+const onCreate = (rule: Omit<FaultRule, "method" | "path">): FaultRule => ({ method: "POST", path: "/databaseUsers$", ...rule });
 const onRead = (rule: Omit<FaultRule, "method" | "path">): FaultRule => ({ method: "GET", path: "/databaseUsers/admin/", ...rule });
 
-describe("bad error answers on a create (not retried: each is the final answer)", () => {
+describe("bad error answers on a create (each is the final answer; after a 5xx the provider reads back and sends once more)", () => {
   const cases: [string, Omit<FaultRule, "method" | "path">, RegExp][] = [
     [
       "an HTML 502 page from a proxy",
@@ -109,8 +110,11 @@ describe("bad error answers on a create (not retried: each is the final answer)"
 
   test.each(cases)("%s", async (_name, rule, pattern) => {
     await emulatorControl.setFaults(emu, [onCreate(rule)]);
+    await emulatorControl.clearRequests(emu);
     const err = await errorOf(async () => databaseUserProvider.create(await inputs("bad-1")));
     expectClear(err, pattern);
+    const posts = (await emulatorControl.requests(emu)).filter((r) => r.method === "POST" && r.path.endsWith("/databaseUsers") && r.auth !== "digest-challenge");
+    expect(posts).toHaveLength((rule.status ?? 0) >= 500 ? 2 : 1);
     // The answer was an error: nothing was created behind the user's back.
     const state = (await emulatorControl.state(emu)) as { databaseUsers: unknown[] };
     expect(state.databaseUsers).toEqual([]);
