@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
+import { ISO_3166_ALPHA2 } from "./countries";
 import { CLOUD_USER_PLATFORMS, ROLES_BY_PLATFORM, platformsWithRole, roleScope, type CloudUserPlatform } from "./roles";
 
 const HEX24 = /^[a-f0-9]{24}$/;
@@ -38,7 +39,7 @@ const CloudUserInputsShape = z.strictObject({
   country: z
     .string()
     .transform((c) => c.toUpperCase())
-    .pipe(z.string().regex(/^[A-Z]{2}$/, { message: "country must be a two-letter ISO 3166-1 alpha-2 code, e.g. US or DE" }))
+    .pipe(z.string().refine((c) => ISO_3166_ALPHA2.has(c), { message: "country must be a two-letter ISO 3166-1 alpha-2 code, e.g. US or DE" }))
     .optional(),
   roles: z.array(CloudUserRoleSchema).optional(),
   adopt: z.boolean().optional(),

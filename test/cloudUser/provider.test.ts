@@ -304,6 +304,30 @@ describe("CloudUser on atlas: membership limits", () => {
   });
 });
 
+describe("CloudUser on atlas: project membership limit", () => {
+  beforeEach(async () => usePlatform("atlas"));
+
+  test("a full project (500 users) gives a readable error naming the account and the limit", async () => {
+    const seeded = (await emulatorControl.seed(emu, {
+      orgs: [{ name: "Roomy Org" }],
+    })) as { orgs: { id: string }[] };
+    const org = seeded.orgs[0]!.id;
+    const project = ((await emulatorControl.seed(emu, { projects: [{ name: "Full Project", orgId: org }] })) as { projects: { id: string }[] }).projects[0]!.id;
+    await emulatorControl.seed(emu, {
+      cloudUsers: Array.from({ length: 500 }, (_, i) => ({
+        username: `member${i}@full-project.example.com`,
+        roles: [{ groupId: project, roleName: "GROUP_READ_ONLY" }],
+      })),
+    });
+    const inputs = await checked(
+      declared("atlas", { roles: [{ orgId: org, roleName: "ORG_MEMBER" }, { projectId: project, roleName: "GROUP_READ_ONLY" }] }),
+    );
+    await expect(provider.create(inputs)).rejects.toThrow(
+      new RegExp(`creating cloud user ${inputs.username.replace(/\./g, "\\.")} on atlas: .*MAX_USERS_PER_GROUP_EXCEEDED.*500`),
+    );
+  });
+});
+
 describe("CloudUser on cloud-manager: specifics", () => {
   beforeEach(async () => usePlatform("cloud-manager"));
 

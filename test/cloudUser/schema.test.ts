@@ -49,24 +49,40 @@ describe("CloudUser check", () => {
     expect(b).toEqual(a);
   });
 
+  describe.each<CloudUserPlatform>(["atlas", "atlas-v1", "cloud-manager", "ops-manager"])("on %s", (platform) => {
+    test("the valid input passes", () => {
+      expect(check(platform, valid).failures).toBeUndefined();
+    });
+
+    test.each<[string, Record<string, unknown>, string, RegExp]>([
+      ["not an email", { username: "jane" }, "username", /email address/],
+      ["short password", { password: "short" }, "password", /at least 8 characters/],
+      ["password containing the username", { password: "xJANE.DOE@example.comx" }, "password", /must not contain the username/],
+      ["bad country", { country: "USA" }, "country", /ISO 3166-1 alpha-2/],
+      ["two letters that are no country", { country: "XX" }, "country", /ISO 3166-1 alpha-2/],
+      ["misspelt field", { frstName: "Jane" }, "frstName", /.+/],
+      ["both ids", { roles: [{ orgId: ORG, projectId: PROJECT, roleName: "ORG_MEMBER" }] }, "roles[0]", /either orgId or projectId, not both/],
+      ["neither id", { roles: [{ roleName: "ORG_MEMBER" }] }, "roles[0]", /organization role: set orgId/],
+      ["org role with a project id", { roles: [{ projectId: PROJECT, roleName: "ORG_OWNER" }] }, "roles[0].projectId", /give orgId instead/],
+      ["bad org id", { roles: [{ orgId: "nope", roleName: "ORG_MEMBER" }] }, "roles[0].orgId", /24-hexadecimal-digit id of the organization/],
+      ["duplicate role", { roles: [{ orgId: ORG, roleName: "ORG_MEMBER" }, { orgId: ORG, roleName: "ORG_MEMBER" }] }, "roles[1]", /duplicate role/],
+    ])("%s fails naming the property", (_name, change, property, reason) => {
+      expect(failureFor(platform, { ...valid, ...change }, property)).toMatch(reason);
+    });
+  });
+
   test.each<[string, Record<string, unknown>, string, RegExp]>([
-    ["not an email", { username: "jane" }, "username", /email address/],
-    ["short password", { password: "short" }, "password", /at least 8 characters/],
-    ["password containing the username", { password: "xJANE.DOE@example.comx" }, "password", /must not contain the username/],
-    ["bad country", { country: "USA" }, "country", /ISO 3166-1 alpha-2/],
-    ["misspelt field", { frstName: "Jane" }, "frstName", /.+/],
-    ["both ids", { roles: [{ orgId: ORG, projectId: PROJECT, roleName: "ORG_MEMBER" }] }, "roles[0]", /either orgId or projectId, not both/],
-    ["neither id", { roles: [{ roleName: "ORG_MEMBER" }] }, "roles[0]", /organization role: set orgId/],
-    ["org role with a project id", { roles: [{ projectId: PROJECT, roleName: "ORG_OWNER" }] }, "roles[0].projectId", /give orgId instead/],
     ["role from another platform", { roles: [{ projectId: PROJECT, roleName: "GROUP_AUTOMATION_ADMIN" }] }, "roles[0].roleName", /not a role on atlas \(it exists on cloud-manager, ops-manager\)/],
-    ["bad org id", { roles: [{ orgId: "nope", roleName: "ORG_MEMBER" }] }, "roles[0].orgId", /24-hexadecimal-digit id of the organization/],
-    ["duplicate role", { roles: [{ orgId: ORG, roleName: "ORG_MEMBER" }, { orgId: ORG, roleName: "ORG_MEMBER" }] }, "roles[1]", /duplicate role/],
     ["no roles on Atlas", { roles: [] }, "roles", /at least one org or project role is required on atlas/],
     ["missing country on Atlas", { country: undefined }, "country", /country is required on atlas/],
     ["a mobile number Atlas refuses", { mobileNumber: "12345" }, "mobileNumber", /North American number/],
     ["an email other than the username on Atlas", { emailAddress: "other@example.com" }, "emailAddress", /always the username/],
-  ])("%s fails naming the property", (_name, change, property, reason) => {
+  ])("atlas: %s fails naming the property", (_name, change, property, reason) => {
     expect(failureFor("atlas", { ...valid, ...change }, property)).toMatch(reason);
+  });
+
+  test("assigned ISO 3166-1 alpha-2 codes pass, in either case", () => {
+    for (const country of ["DE", "gb", "AX", "SS", "BQ"]) expect(check("atlas", { ...valid, country }).failures).toBeUndefined();
   });
 
   test("the platform decides which role names exist", () => {
