@@ -298,3 +298,75 @@ describeEngine("CloudUser through the engine: cloud-manager", () => {
     expect(state.cloudUsers.map((u) => u.id)).toContain(userId);
   });
 });
+
+describeEngine("CloudUser through the engine: an adopted account on atlas", () => {
+  const username = "engine.adopted@example.com";
+  let emu: EmulatorHandle;
+  let stack: EngineStack;
+  let existingId = "";
+
+  const program = () => async () => {
+    const user = new CloudUser("adopted", {
+      username,
+      password: PASSWORD,
+      firstName: "Ada",
+      lastName: "Owner",
+      country: "US",
+      mobileNumber: "212-555-0100",
+      roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
+      adopt: true,
+    });
+    return { id: user.id, preexistingRoles: user.preexistingRoles };
+  };
+
+  interface Membership {
+    userId: string;
+    status: string;
+    orgRoles: string[];
+    groupRoleAssignments: { groupId: string; groupRoles: string[] }[];
+  }
+  const membershipsOf = async (id: string) =>
+    ((await emulatorControl.state(emu)) as unknown as { orgMemberships: Membership[] }).orgMemberships.filter((m) => m.userId === id);
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    // Someone else's account, already org owner and project owner.
+    const seeded = (await emulatorControl.seed(emu, {
+      cloudUsers: [
+        {
+          username,
+          roles: [
+            { orgId: emu.orgId, roleName: "ORG_OWNER" },
+            { groupId: emu.projectId, roleName: "GROUP_OWNER" },
+          ],
+        },
+      ],
+    })) as { cloudUsers: { id: string }[] };
+    existingId = seeded.cloudUsers[0]!.id;
+    stack = await createEngineStack({ emulator: emu, platform: "atlas", program: program() });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emu?.close();
+  });
+
+  test("up adopts the account, adds the declared role and records what it held before", async () => {
+    const up = await stack.up();
+    expect(up.summary).toMatchObject({ create: 1 });
+    expect(up.outputs.id).toBe(existingId);
+    expect(up.outputs.preexistingRoles).toEqual([
+      { orgId: emu.orgId, roleName: "ORG_OWNER" },
+      { projectId: emu.projectId, roleName: "GROUP_OWNER" },
+    ]);
+    expect((await membershipsOf(existingId))[0]!.orgRoles.sort()).toEqual(["ORG_MEMBER", "ORG_OWNER"]);
+  });
+
+  test("destroy takes away only the role it added: the org and project roles held before stay", async () => {
+    const result = await stack.destroy();
+    expect(result.summary).toMatchObject({ delete: 1 });
+    expect(await membershipsOf(existingId)).toMatchObject([
+      { status: "ACTIVE", orgRoles: ["ORG_OWNER"], groupRoleAssignments: [{ groupId: emu.projectId, groupRoles: ["GROUP_OWNER"] }] },
+    ]);
+  });
+});
