@@ -88,11 +88,24 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
   declare public readonly lastAuth: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: OrgInvitationArgs, opts?: pulumi.CustomResourceOptions) {
+    // Every property, inputs included, is listed: the SDK makes an Output only
+    // for the keys it is given, so an omitted optional input (and, for `get`,
+    // which declares none, every input) would otherwise read as undefined.
+    const inputs: Record<keyof OrgInvitationArgs, undefined> = {
+      orgId: undefined,
+      username: undefined,
+      roles: undefined,
+      projectRoles: undefined,
+      teamIds: undefined,
+      reinvite: undefined,
+      adopt: undefined,
+      platform: undefined,
+    };
     super(
       orgInvitationProvider,
       name,
       {
-        ...args,
+        ...inputs,
         userId: undefined,
         invitationId: undefined,
         status: undefined,
@@ -103,6 +116,7 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
         lastName: undefined,
         createdAt: undefined,
         lastAuth: undefined,
+        ...args,
       },
       opts,
       "atlas-users",

@@ -63,11 +63,13 @@ function invitationProgram(orgId: string, username: string, args: Args = {}) {
     });
     const seen = args.getId ? OrgInvitation.get("seen", args.getId) : undefined;
     return {
-      ...(seen ? { seenUserId: seen.userId, seenStatus: seen.status } : {}),
+      ...(seen ? { seenUserId: seen.userId, seenStatus: seen.status, seenRoles: seen.roles, seenUsername: seen.username } : {}),
       id: inv.id,
       userId: inv.userId,
       status: inv.status,
       roles: inv.roles,
+      // Not declared by the program (no teamIds key at all): still an output, the teams the API reports.
+      teamIds: inv.teamIds,
       invitationExpiresAt: inv.invitationExpiresAt,
       firstName: inv.firstName,
     };
@@ -249,9 +251,12 @@ describeEngine("OrgInvitation through the engine: an existing member, adopt, out
     stack.setProgram(invitationProgram(orgId, username, { adopt: true, getId: `${orgId}/${username}` }));
     const up = await stack.up();
     expect(up.summary).toMatchObject({ create: 1 });
-    expect(up.outputs).toMatchObject({ status: "ACTIVE", roles: ["ORG_MEMBER"] });
+    expect(up.outputs).toMatchObject({ status: "ACTIVE", roles: ["ORG_MEMBER"], teamIds: [] });
     expect(up.outputs.seenStatus).toBe("ACTIVE");
     expect(up.outputs.seenUserId).toBe(up.outputs.userId);
+    // The got resource's inputs are outputs too (read while the adoption ran: its roles are the old or the new ones).
+    expect(up.outputs.seenUsername).toBe(username);
+    expect(up.outputs.seenRoles).toEqual(expect.arrayContaining([expect.stringMatching(/^ORG_(READ_ONLY|MEMBER)$/)]));
     expect(await memberships(emu, orgId, username)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_MEMBER"] }]);
   });
 
