@@ -13,6 +13,7 @@ import type {
 } from "../client/operations/orgUsers";
 import { canonicalInstantText, parseInstant } from "../common/dates";
 import { canonicalSet, sameSet } from "../common/sets";
+import { isUnknown } from "../common/unknowns";
 import type { MembershipStatus, OrgInvitationInputs, OrgInvitationState } from "./schema";
 
 /** Which API family manages the membership: Atlas v2 org users, or Cloud/Ops Manager v1.0 invites. */
@@ -30,7 +31,7 @@ function instant(text: string | null | undefined): string | undefined {
   return canonicalInstantText(text) ?? text;
 }
 
-function projectRolesFromApi(assignments: OrgUserResponse["roles"]["groupRoleAssignments"]): OrgInvitationInputs["projectRoles"] {
+function projectRolesFromApi(assignments: OrgUserResponse["roles"]["groupRoleAssignments"]): OrgInvitationState["projectRoles"] {
   return (assignments ?? [])
     .filter((a) => a.groupRoles.length > 0)
     .map((a) => ({ projectId: a.groupId, roles: canonicalSet(a.groupRoles) }))
@@ -38,7 +39,11 @@ function projectRolesFromApi(assignments: OrgUserResponse["roles"]["groupRoleAss
 }
 
 /** Atlas org user → the inputs it amounts to (what `read` hands back so refresh reconciles). */
-export function inputsFromOrgUser(orgId: string, user: OrgUserResponse, local: LocalSettings): OrgInvitationInputs {
+export function inputsFromOrgUser(
+  orgId: string,
+  user: OrgUserResponse,
+  local: LocalSettings,
+): OrgInvitationInputs & Pick<OrgInvitationState, "projectRoles" | "teamIds"> {
   return {
     orgId,
     username: user.username,
@@ -65,27 +70,46 @@ export function stateFromOrgUser(orgId: string, user: OrgUserResponse, local: Lo
   });
 }
 
-/** State → `POST /orgs/{orgId}/users` body. */
+/**
+ * Inputs → `POST /orgs/{orgId}/users` body. `projectRoles` and `teamIds` are
+ * sent only when declared: the API leaves an omitted field alone and resets
+ * one given empty, so an omitted input is not managed and `[]` means none.
+ */
 export function createBodyFromInputs(inputs: OrgInvitationInputs): OrgUserRequest {
-  return {
+  return dropUndefined({
     username: inputs.username,
-    roles: {
+    roles: dropUndefined({
       orgRoles: [...inputs.roles],
-      groupRoleAssignments: inputs.projectRoles.map((p) => ({ groupId: p.projectId, groupRoles: [...p.roles] })),
-    },
-    teamIds: [...inputs.teamIds],
-  };
+      groupRoleAssignments: inputs.projectRoles?.map((p) => ({ groupId: p.projectId, groupRoles: [...p.roles] })),
+    }),
+    teamIds: inputs.teamIds && [...inputs.teamIds],
+  });
 }
 
-/** State → `PATCH /orgs/{orgId}/users/{userId}` body: the whole role set at once, so no moment without a role. */
+/** Inputs → `PATCH /orgs/{orgId}/users/{userId}` body: the whole role set at once, so no moment without a role. */
 export function updateBodyFromInputs(inputs: OrgInvitationInputs): OrgUserUpdateRequest {
   const { roles, teamIds } = createBodyFromInputs(inputs);
-  return { roles, teamIds };
+  return dropUndefined({ roles, teamIds });
 }
 
-/** State → Cloud/Ops Manager `POST /orgs/{orgId}/invites` body (no project roles there). */
+/** Inputs → Cloud/Ops Manager `POST /orgs/{orgId}/invites` body (no project roles there; teams only when declared). */
 export function invitationV1BodyFromInputs(inputs: OrgInvitationInputs): OrgInvitationV1Request {
-  return { username: inputs.username, roles: [...inputs.roles], teamIds: [...inputs.teamIds] };
+  return dropUndefined({ username: inputs.username, roles: [...inputs.roles], teamIds: inputs.teamIds && [...inputs.teamIds] });
+}
+
+/**
+ * Whether the API's roles and teams are the declared ones. `projectRoles` and
+ * `teamIds` count only when declared (omitted: not managed by the resource).
+ */
+export function matchesDeclared(
+  actual: Pick<OrgInvitationState, "roles" | "projectRoles" | "teamIds">,
+  declared: Pick<OrgInvitationInputs, "roles" | "projectRoles" | "teamIds">,
+): boolean {
+  return (
+    sameSet(actual.roles, declared.roles) &&
+    (declared.projectRoles === undefined || sameProjectRoles(actual.projectRoles, declared.projectRoles)) &&
+    (declared.teamIds === undefined || sameSet(actual.teamIds, declared.teamIds))
+  );
 }
 
 /**
@@ -135,7 +159,7 @@ export function stateFromMemberV1(
 }
 
 /** The inputs part of a state (what `read` returns as `inputs`). */
-export function inputsOfState(state: OrgInvitationState): OrgInvitationInputs {
+export function inputsOfState(state: OrgInvitationState): OrgInvitationInputs & Pick<OrgInvitationState, "projectRoles" | "teamIds"> {
   return dropUndefined({
     orgId: state.orgId,
     username: state.username,
@@ -189,6 +213,13 @@ export function parseId(id: string): { orgId: string; objectId?: string; usernam
  * invitation whose stored expiry has passed is an in-place update: `update`
  * then asks the API, and re-invites only if the invitation really expired
  * (the person may have accepted since the last refresh).
+ *
+ * `projectRoles` and `teamIds` are compared only when declared: omitted, they
+ * are not managed (state written before they could be omitted holds the API's
+ * values, `[]` included, and is not compared either). In a preview, a whole
+ * input not known yet (`teamIds: team.id.apply((id) => [id])`) reaches here
+ * unchecked as the unknown placeholder: it counts as changed (a replace for
+ * `orgId` and `username`), and is not compared.
  */
 export function planDiff(
   olds: Partial<OrgInvitationState>,
@@ -198,26 +229,35 @@ export function planDiff(
 ): pulumi.dynamic.DiffResult {
   const replaces: string[] = [];
   const changed: string[] = [];
-  if (olds.orgId !== news.orgId) replaces.push("orgId");
+  const unknown = new Set(Object.keys(news).filter((key) => isUnknown((news as Record<string, unknown>)[key])));
+  const known = (key: keyof OrgInvitationInputs) => !unknown.has(key);
+  for (const key of ["orgId", "username"] as const) if (!known(key)) replaces.push(key);
+  if (known("orgId") && olds.orgId !== news.orgId) replaces.push("orgId");
   // Usernames are emails: a change of letter case is the same person, and the API keeps its own spelling.
-  if ((olds.username ?? "").toLowerCase() !== news.username.toLowerCase()) replaces.push("username");
+  if (known("username") && (olds.username ?? "").toLowerCase() !== news.username.toLowerCase()) replaces.push("username");
   const oldFamily: ApiFamily = typeof olds.invitationId === "string" ? "public-v1" : "atlas";
-  if (olds.status !== undefined && oldFamily !== newFamily) replaces.push("platform");
+  if (known("platform") && olds.status !== undefined && oldFamily !== newFamily) replaces.push("platform");
 
-  if (!sameSet(olds.roles, news.roles)) changed.push("roles");
-  if (!sameProjectRoles(olds.projectRoles, news.projectRoles)) changed.push("projectRoles");
-  if (!sameSet(olds.teamIds, news.teamIds)) changed.push("teamIds");
+  for (const key of ["roles", "projectRoles", "teamIds", "reinvite", "adopt", "platform"] as const) {
+    if (!known(key)) changed.push(key);
+  }
+  if (known("roles") && !sameSet(olds.roles, news.roles)) changed.push("roles");
+  if (known("projectRoles") && news.projectRoles !== undefined && !sameProjectRoles(olds.projectRoles, news.projectRoles)) {
+    changed.push("projectRoles");
+  }
+  if (known("teamIds") && news.teamIds !== undefined && !sameSet(olds.teamIds, news.teamIds)) changed.push("teamIds");
   for (const key of ["reinvite", "adopt", "platform"] as const) {
-    if ((olds[key] ?? defaults[key]) !== (news[key] ?? defaults[key])) changed.push(key);
+    if (known(key) && (olds[key] ?? defaults[key]) !== (news[key] ?? defaults[key])) changed.push(key);
   }
 
-  if (replaces.length === 0 && wantsReinvite(olds.status, news.reinvite)) {
+  const policy = known("reinvite") ? news.reinvite : undefined;
+  if (replaces.length === 0 && wantsReinvite(olds.status, policy ?? defaults.reinvite)) {
     return { changes: true, replaces: ["status"], deleteBeforeReplace: true };
   }
   if (replaces.length > 0) {
     return { changes: true, replaces, deleteBeforeReplace: false };
   }
-  if (olds.status === "PENDING" && news.reinvite !== "never" && expiryHasPassed(olds.invitationExpiresAt, now)) {
+  if (olds.status === "PENDING" && policy !== "never" && expiryHasPassed(olds.invitationExpiresAt, now)) {
     changed.push("invitationExpiresAt");
   }
   return { changes: changed.length > 0, replaces: [] };

@@ -37,6 +37,7 @@ import {
   formatId,
   inputsOfState,
   invitationV1BodyFromInputs,
+  matchesDeclared,
   parseId,
   planDiff,
   stateFromInvitationV1,
@@ -46,7 +47,9 @@ import {
   wantsReinvite,
   type ApiFamily,
 } from "./model";
-import { OrgInvitationInputsSchema, type OrgInvitationInputs, type OrgInvitationState } from "./schema";
+import { PLATFORMS, type Platform } from "../config";
+import { isUnknown } from "../common/unknowns";
+import { orgInvitationInputsSchema, rolesPlatformOf, type OrgInvitationInputs, type OrgInvitationState } from "./schema";
 
 type Local = Pick<OrgInvitationInputs, "reinvite" | "adopt" | "platform">;
 
@@ -88,18 +91,16 @@ function alreadyMemberError(inputs: OrgInvitationInputs, status: string): Error 
 
 // ---------------------------------------------------------------- Atlas v2
 
-function matchesDeclared(user: OrgUserResponse, inputs: OrgInvitationInputs): boolean {
-  const state = stateFromOrgUser(inputs.orgId, user, inputs);
-  return (
-    sameSet(state.roles, inputs.roles) &&
-    sameSet(state.teamIds, inputs.teamIds) &&
-    sameSet(state.projectRoles, inputs.projectRoles)
-  );
+function userMatchesDeclared(user: OrgUserResponse, inputs: OrgInvitationInputs): boolean {
+  return matchesDeclared(stateFromOrgUser(inputs.orgId, user, inputs), inputs);
 }
 
-/** Brings a live member's roles and teams to the declared ones in one PATCH (never a moment without a role). */
+/**
+ * Brings a live member's roles and teams to the declared ones in one PATCH
+ * (never a moment without a role); project roles and teams not declared are left as they are.
+ */
 async function reconcileAtlas(client: RequestSender, inputs: OrgInvitationInputs, current: OrgUserResponse): Promise<OrgUserResponse> {
-  if (matchesDeclared(current, inputs)) return current;
+  if (userMatchesDeclared(current, inputs)) return current;
   // The body holds the complete declared roles and teams: after a lost answer, sending it again is safe.
   return resendIfAnswerLost(() => updateOrgUser(client, inputs.orgId, current.id, updateBodyFromInputs(inputs)));
 }
@@ -117,14 +118,14 @@ async function inviteAtlas(client: RequestSender, inputs: OrgInvitationInputs): 
       if (isConflict(err) && lost) {
         // Our first POST may have landed after we looked (a slow server, a stale read): ours if it matches.
         const found = await findOrgUserByUsername(client, inputs.orgId, inputs.username, ["PENDING", "ACTIVE"]);
-        if (found?.orgMembershipStatus === "PENDING" && matchesDeclared(found, inputs)) return found;
+        if (found?.orgMembershipStatus === "PENDING" && userMatchesDeclared(found, inputs)) return found;
         return adoptAtlas(client, inputs, found);
       }
       if (isConflict(err)) return adoptAtlas(client, inputs);
       if (answerWasLost(err) && attempt === 1) {
         lost = true;
         const found = await findOrgUserByUsername(client, inputs.orgId, inputs.username, ["PENDING", "ACTIVE"]);
-        if (found?.orgMembershipStatus === "PENDING" && matchesDeclared(found, inputs)) return found;
+        if (found?.orgMembershipStatus === "PENDING" && userMatchesDeclared(found, inputs)) return found;
         if (found) return adoptAtlas(client, inputs, found);
         continue; // the POST never landed: send it again
       }
@@ -160,7 +161,7 @@ async function findAtlas(
 // ------------------------------------------------- Cloud / Ops Manager v1.0
 
 function assertNoProjectRolesV1(inputs: OrgInvitationInputs): void {
-  if (inputs.projectRoles.length > 0) {
+  if ((inputs.projectRoles?.length ?? 0) > 0) {
     throw new Error(
       `${inputs.username} in organization ${inputs.orgId}: projectRoles cannot be sent with a Cloud Manager or Ops Manager ` +
         `organization invitation. Remove projectRoles, and give project roles with a CloudUser's roles once the invitation is accepted.`,
@@ -205,7 +206,7 @@ async function inviteV1(client: RequestSender, inputs: OrgInvitationInputs): Pro
         await deleteOrgInvitationV1(client, inputs.orgId, inv.id).catch(ignoreGone);
         continue;
       }
-      if (inv && lost && sameSet(inv.roles, inputs.roles) && sameSet(inv.teamIds ?? [], inputs.teamIds)) {
+      if (inv && lost && matchesDeclared(stateFromInvitationV1(inv, inputs, new Date()), inputs)) {
         return stateFromInvitationV1(inv, inputs, new Date()); // our POST did land
       }
       if (inv) {
@@ -220,8 +221,8 @@ async function inviteV1(client: RequestSender, inputs: OrgInvitationInputs): Pro
 
 async function reconcileInvitationV1(client: RequestSender, inputs: OrgInvitationInputs, inv: OrgInvitationV1): Promise<OrgInvitationState> {
   let current = inv;
-  if (!sameSet(inv.roles, inputs.roles) || !sameSet(inv.teamIds ?? [], inputs.teamIds)) {
-    const body = { roles: [...inputs.roles], teamIds: [...inputs.teamIds] };
+  if (!matchesDeclared(stateFromInvitationV1(inv, inputs, new Date()), inputs)) {
+    const { username: _username, ...body } = invitationV1BodyFromInputs(inputs); // teams only when declared
     current = await resendIfAnswerLost(() => updateOrgInvitationV1(client, inputs.orgId, inv.id, body));
   }
   return stateFromInvitationV1(current, inputs, new Date());
@@ -298,7 +299,7 @@ function invitationGoneV1(previous: OrgInvitationState, now: Date): OrgInvitatio
 
 /** A dead invitation left as it is (reinvite policy): record the declared inputs, send nothing. */
 function keepDead(state: OrgInvitationState, news: OrgInvitationInputs): OrgInvitationState {
-  return { ...state, ...news };
+  return { ...state, ...news, projectRoles: news.projectRoles ?? state.projectRoles, teamIds: news.teamIds ?? state.teamIds };
 }
 
 function ignoreNotFound(err: unknown): void {
@@ -316,6 +317,22 @@ function idOf(state: OrgInvitationState): string {
   return formatId(state.orgId, state.invitationId ?? state.userId ?? state.username);
 }
 
+/**
+ * The platform `check` judges the inputs for: the resource's own `platform`
+ * input, else the stack's setting. Undefined when it is not known yet (a
+ * preview) or the settings are broken (the client reports that, with its own message).
+ */
+function checkedPlatform(news: unknown): Platform | undefined {
+  const declared = news !== null && typeof news === "object" ? (news as Record<string, unknown>).platform : undefined;
+  if (isUnknown(declared)) return undefined;
+  if ((PLATFORMS as readonly unknown[]).includes(declared)) return declared as Platform;
+  try {
+    return getSettings().platform;
+  } catch {
+    return undefined;
+  }
+}
+
 function localOf(props: Partial<OrgInvitationState>): Local {
   return { reinvite: props.reinvite ?? "on-expiry", adopt: props.adopt ?? false, platform: props.platform };
 }
@@ -326,16 +343,12 @@ export const provider = {
   },
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult> {
-    const result = checkWith(OrgInvitationInputsSchema, news);
+    const platform = checkedPlatform(news);
+    // Role names are held to the lists of the platform the invitation goes to (Atlas's when it is not known).
+    const result = checkWith(orgInvitationInputsSchema(rolesPlatformOf(platform ?? "atlas")), news);
     if (result.failures?.length) return result;
     const inputs = result.inputs as OrgInvitationInputs;
-    let family: ApiFamily | undefined;
-    try {
-      family = familyFor(inputs.platform);
-    } catch {
-      family = undefined; // settings problems are reported by the client, with their own message
-    }
-    if (family === "public-v1" && inputs.projectRoles.length > 0) {
+    if (platform !== undefined && apiFamilyOf(platform) === "public-v1" && Array.isArray(inputs.projectRoles) && inputs.projectRoles.length > 0) {
       return {
         inputs: result.inputs,
         failures: [

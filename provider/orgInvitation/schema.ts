@@ -10,8 +10,18 @@ import { PLATFORMS, type Platform } from "../config";
 
 const HEX24 = /^[a-f0-9]{24}$/;
 
-/** Organization roles the v2 org-users API accepts (`orgRoles`); a superset of Cloud/Ops Manager's. */
-export const ORG_ROLES = ROLES_BY_PLATFORM.atlas.org as readonly [string, ...string[]];
+/**
+ * Whose role lists an invitation is held to: the API it is sent to. `atlas`
+ * and `atlas-v1` both use the Atlas v2 org-users endpoints, so both take
+ * Atlas's roles; Cloud Manager and Ops Manager take their own.
+ */
+export type RolesPlatform = "atlas" | "cloud-manager" | "ops-manager";
+
+export function rolesPlatformOf(platform: Platform): RolesPlatform {
+  return platform === "cloud-manager" || platform === "ops-manager" ? platform : "atlas";
+}
+
+const PLATFORM_NAMES: Record<RolesPlatform, string> = { atlas: "Atlas", "cloud-manager": "Cloud Manager", "ops-manager": "Ops Manager" };
 
 export const REINVITE_POLICIES = ["on-expiry", "on-expiry-or-rejection", "never"] as const;
 export type ReinvitePolicy = (typeof REINVITE_POLICIES)[number];
@@ -41,51 +51,75 @@ function uniqueSortedList<T extends z.ZodType<string>>(item: T, what: string) {
     .transform((items) => canonicalSet(items));
 }
 
-const OrgInvitationRoleNameSchema = z.enum(ORG_ROLES, { error: `must be one of ${ORG_ROLES.join(", ")}` });
+/** A role name from `allowed` (the platform's list); anything else is reported with the list. */
+function roleNameSchema(allowed: readonly string[], what: string, platform: RolesPlatform) {
+  return z
+    .string({ error: `must be ${what} name such as ${allowed[0]}` })
+    .trim()
+    .pipe(
+      z.enum(allowed as readonly [string, ...string[]], {
+        error: (issue) => `${JSON.stringify(issue.input)} is not ${what} on ${PLATFORM_NAMES[platform]}: must be one of ${allowed.join(", ")}`,
+      }),
+    );
+}
 
-const OrgInvitationProjectRoleNameSchema = z
-  .string()
-  .trim()
-  .regex(/^GROUP_[A-Z_]+$/, "must be a project role name such as GROUP_READ_ONLY or GROUP_OWNER");
+/**
+ * The inputs of an invitation sent to `platform`'s API: organization and
+ * project role names are held to that platform's lists (ROLES_BY_PLATFORM).
+ */
+export function orgInvitationInputsSchema(platform: RolesPlatform) {
+  const roles = ROLES_BY_PLATFORM[platform];
+  const projectRoleSchema = z.strictObject({
+    projectId: hexId("project"),
+    roles: uniqueSortedList(roleNameSchema(roles.project, "a project role", platform), "project role").refine(
+      (r) => r.length >= 1,
+      "give at least one project role",
+    ),
+  });
+  return z.strictObject({
+    orgId: hexId("organization"),
+    username: z.string({ error: required("the person's email address") }).trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)")),
+    roles: uniqueSortedList(roleNameSchema(roles.org, "an organization role", platform), "organization role").refine(
+      (r) => r.length >= 1,
+      "give at least one organization role, e.g. [\"ORG_MEMBER\"]",
+    ),
+    projectRoles: z
+      .array(projectRoleSchema)
+      .superRefine((items, ctx) => {
+        for (const i of duplicateIndexes(items, (a) => a.projectId)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "projectId"],
+            message: `project ${items[i].projectId} is listed twice: put all its roles in one entry`,
+          });
+        }
+      })
+      .transform((items) => [...items].sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0)))
+      // Omitted: not managed by this resource (left as the organization has them); [] means none.
+      .optional(),
+    teamIds: uniqueSortedList(hexId("team"), "team id").optional(),
+    reinvite: z.enum(REINVITE_POLICIES, { error: `must be one of ${REINVITE_POLICIES.map((p) => `"${p}"`).join(", ")}` }).default("on-expiry"),
+    adopt: z.boolean({ error: "must be true or false" }).default(false),
+    platform: z.enum(PLATFORMS as readonly [Platform, ...Platform[]], { error: `must be one of ${PLATFORMS.join(", ")}` }).optional(),
+  });
+}
 
-const OrgInvitationProjectRolesSchema = z.strictObject({
-  projectId: hexId("project"),
-  roles: uniqueSortedList(OrgInvitationProjectRoleNameSchema, "project role").refine((r) => r.length >= 1, "give at least one project role"),
-});
-
-export const OrgInvitationInputsSchema = z.strictObject({
-  orgId: hexId("organization"),
-  username: z.string({ error: required("the person's email address") }).trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)")),
-  roles: uniqueSortedList(OrgInvitationRoleNameSchema, "organization role").refine(
-    (r) => r.length >= 1,
-    "give at least one organization role, e.g. [\"ORG_MEMBER\"]",
-  ),
-  projectRoles: z
-    .array(OrgInvitationProjectRolesSchema)
-    .default([])
-    .superRefine((items, ctx) => {
-      for (const i of duplicateIndexes(items, (a) => a.projectId)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [i, "projectId"],
-          message: `project ${items[i].projectId} is listed twice: put all its roles in one entry`,
-        });
-      }
-    })
-    .transform((items) => [...items].sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0))),
-  teamIds: uniqueSortedList(hexId("team"), "team id").default([]),
-  reinvite: z.enum(REINVITE_POLICIES, { error: `must be one of ${REINVITE_POLICIES.map((p) => `"${p}"`).join(", ")}` }).default("on-expiry"),
-  adopt: z.boolean({ error: "must be true or false" }).default(false),
-  platform: z.enum(PLATFORMS as readonly [Platform, ...Platform[]], { error: `must be one of ${PLATFORMS.join(", ")}` }).optional(),
-});
+/** The inputs of an invitation on Atlas (the default platform). */
+export const OrgInvitationInputsSchema = orgInvitationInputsSchema("atlas");
 
 /** Normalised inputs, as `check` returns them (what state holds). */
 export type OrgInvitationInputs = z.output<typeof OrgInvitationInputsSchema>;
 /** Inputs as a program writes them (defaults optional). */
 export type OrgInvitationInputsIn = z.input<typeof OrgInvitationInputsSchema>;
 
-/** What the provider stores: the inputs (as the API last reported them) and what the API computed. */
-export interface OrgInvitationState extends OrgInvitationInputs {
+/**
+ * What the provider stores: the inputs (as the API last reported them) and
+ * what the API computed. `projectRoles` and `teamIds` always hold the API's
+ * values, declared or not.
+ */
+export interface OrgInvitationState extends Omit<OrgInvitationInputs, "projectRoles" | "teamIds"> {
+  projectRoles: NonNullable<OrgInvitationInputs["projectRoles"]>;
+  teamIds: NonNullable<OrgInvitationInputs["teamIds"]>;
   /** Atlas org user id; on Cloud/Ops Manager the member's user id once accepted. */
   userId?: string;
   /** Cloud/Ops Manager only: the v1.0 invitation's own id. */

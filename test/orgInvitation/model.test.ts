@@ -27,6 +27,8 @@ function inputs(over: Record<string, unknown> = {}): OrgInvitationInputs {
 function pendingState(over: Partial<OrgInvitationState> = {}): OrgInvitationState {
   return {
     ...inputs(),
+    projectRoles: [],
+    teamIds: [],
     userId: USER,
     status: "PENDING",
     invitationCreatedAt: "2026-11-20T12:00:00Z",
@@ -103,6 +105,16 @@ describe("mappers", () => {
       roles: { orgRoles: ["ORG_MEMBER"], groupRoleAssignments: [{ groupId: PROJECT, groupRoles: ["GROUP_READ_ONLY"] }] },
       teamIds: [TEAM],
     });
+  });
+
+  test("omitted projectRoles and teamIds stay omitted, in the inputs and in the bodies; [] is sent as []", () => {
+    const omitted = inputs();
+    expect(omitted).not.toHaveProperty("projectRoles");
+    expect(omitted).not.toHaveProperty("teamIds");
+    expect(createBodyFromInputs(omitted)).toEqual({ username: "ada@example.com", roles: { orgRoles: ["ORG_MEMBER"] } });
+    expect(updateBodyFromInputs(omitted)).toEqual({ roles: { orgRoles: ["ORG_MEMBER"] } });
+    const none = inputs({ projectRoles: [], teamIds: [] });
+    expect(updateBodyFromInputs(none)).toEqual({ roles: { orgRoles: ["ORG_MEMBER"], groupRoleAssignments: [] }, teamIds: [] });
   });
 
   test("pending org user → state, with canonical instants and no active fields", () => {
@@ -223,6 +235,9 @@ describe("planDiff", () => {
     ["roles change while ACTIVE updates in place", { status: "ACTIVE" }, { roles: ["ORG_OWNER"] }, { changes: true, replaces: [] }],
     ["project roles update in place", {}, { projectRoles: [{ projectId: PROJECT, roles: ["GROUP_OWNER"] }] }, { changes: true, replaces: [] }],
     ["teams update in place", {}, { teamIds: [TEAM] }, { changes: true, replaces: [] }],
+    ["omitted projectRoles and teamIds are not compared", { projectRoles: [{ projectId: PROJECT, roles: ["GROUP_OWNER"] }], teamIds: [TEAM] }, { projectRoles: undefined, teamIds: undefined }, { changes: false, replaces: [] }],
+    ["projectRoles: [] removes the member's project roles", { projectRoles: [{ projectId: PROJECT, roles: ["GROUP_OWNER"] }] }, { projectRoles: [] }, { changes: true, replaces: [] }],
+    ["teamIds: [] removes the member's teams", { teamIds: [TEAM] }, { teamIds: [] }, { changes: true, replaces: [] }],
     ["reinvite policy is a (local) update", {}, { reinvite: "never" }, { changes: true, replaces: [] }],
     ["username change replaces", {}, { username: "bob@example.com" }, { changes: true, replaces: ["username"], deleteBeforeReplace: false }],
     ["username case only is not a change", {}, { username: "Ada@Example.com" }, { changes: false, replaces: [] }],

@@ -2,7 +2,9 @@
  * OrgInvitation lifecycle methods against the emulator over real HTTP (Atlas
  * v2 org users): the issue's scenario table, one test per row.
  */
+import { ROLES_BY_PLATFORM } from "../../provider/cloudUser/roles";
 import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { UNKNOWN } from "../../provider/common/unknowns";
 import { provider } from "../../provider/orgInvitation/provider";
 import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
@@ -265,4 +267,126 @@ test("get by {orgId}/{username} and by {orgId}/{userId}", async () => {
 
 test("a bad id for get says what an id looks like", async () => {
   await expect(provider.read("nonsense", {} as OrgInvitationState)).rejects.toThrow(/\{orgId\}\/\{userId\} or \{orgId\}\/\{username\}/);
+});
+
+describe("projectRoles and teamIds omitted: not managed; [] means none", () => {
+  let member: string;
+  beforeEach(async () => {
+    member = `managed-${orgId}@example.com`;
+    await emulatorControl.seed(emu, {
+      cloudUsers: [
+        {
+          username: member,
+          roles: [
+            { orgId, roleName: "ORG_READ_ONLY" },
+            { groupId: projectId, roleName: "GROUP_OWNER" },
+          ],
+          teamIds: [teamId],
+        },
+      ],
+    });
+  });
+
+  test("adopting an ACTIVE member while declaring only roles keeps their project roles and teams", async () => {
+    const mark = await requestCount();
+    const { id, outs } = await create({ username: member, roles: ["ORG_MEMBER"], adopt: true });
+    expect(outs).toMatchObject({ status: "ACTIVE", roles: ["ORG_MEMBER"], projectRoles: [{ projectId, roles: ["GROUP_OWNER"] }], teamIds: [teamId] });
+    expect(await memberships(member)).toMatchObject([
+      { status: "ACTIVE", orgRoles: ["ORG_MEMBER"], teamIds: [teamId], groupRoleAssignments: [{ groupId: projectId, groupRoles: ["GROUP_OWNER"] }] },
+    ]);
+    const patches = (await requestsSince(mark)).filter((r) => r.method === "PATCH");
+    expect(patches).toHaveLength(1);
+    expect(patches[0].bodyFields).toEqual(["roles"]); // no teamIds: [] resetting the teams
+
+    // Nothing to do on the next up: what the resource does not declare is not compared.
+    const inputs = await checked({ username: member, roles: ["ORG_MEMBER"], adopt: true });
+    expect(await provider.diff(id, outs, inputs)).toEqual({ changes: false, replaces: [] });
+    expect((await refresh(id, outs)).props).toMatchObject({ projectRoles: [{ projectId, roles: ["GROUP_OWNER"] }], teamIds: [teamId] });
+  });
+
+  test("a role change with projectRoles and teamIds omitted keeps them; explicit [] removes them", async () => {
+    const { id, outs } = await create({ username: member, roles: ["ORG_READ_ONLY"], adopt: true });
+    const changed = await up(id, outs, await checked({ username: member, roles: ["ORG_BILLING_ADMIN"], adopt: true }));
+    expect(changed.diff).toEqual({ changes: true, replaces: [] });
+    expect(await memberships(member)).toMatchObject([
+      { orgRoles: ["ORG_BILLING_ADMIN"], teamIds: [teamId], groupRoleAssignments: [{ groupId: projectId, groupRoles: ["GROUP_OWNER"] }] },
+    ]);
+
+    const cleared = await up(id, changed.outs, await checked({ username: member, roles: ["ORG_BILLING_ADMIN"], projectRoles: [], teamIds: [], adopt: true }));
+    expect(cleared.diff).toEqual({ changes: true, replaces: [] });
+    expect(cleared.outs).toMatchObject({ projectRoles: [], teamIds: [] });
+    expect(await memberships(member)).toMatchObject([{ orgRoles: ["ORG_BILLING_ADMIN"], teamIds: [], groupRoleAssignments: [] }]);
+  });
+
+  test("state written before the inputs could be omitted (with [] stored) shows no change for omitted inputs", async () => {
+    const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+    const oldState = { ...outs, projectRoles: [], teamIds: [] };
+    expect(await provider.diff(id, oldState, await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"] }))).toEqual({ changes: false, replaces: [] });
+    const declared = await checked({ username: "ada@example.com", roles: ["ORG_MEMBER"], teamIds: [teamId] });
+    expect(await provider.diff(id, oldState, declared)).toEqual({ changes: true, replaces: [] });
+  });
+
+  test("a new invitation with them omitted sends neither field", async () => {
+    const mark = await requestCount();
+    await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+    const posts = (await requestsSince(mark)).filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.bodyFields)).toEqual([["roles", "username"]]);
+  });
+});
+
+describe("inputs not known yet in a preview (whole values from other resources' outputs)", () => {
+  test.each([
+    ["teamIds", { changes: true, replaces: [] }],
+    ["roles", { changes: true, replaces: [] }],
+    ["projectRoles", { changes: true, replaces: [] }],
+    ["reinvite", { changes: true, replaces: [] }],
+    ["platform", { changes: true, replaces: [] }],
+    ["orgId", { changes: true, replaces: ["orgId"], deleteBeforeReplace: false }],
+    ["username", { changes: true, replaces: ["username"], deleteBeforeReplace: false }],
+  ])("%s unknown on an existing resource: check passes, diff answers %j", async (key, expected) => {
+    const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"], teamIds: [teamId] });
+    const news = { orgId, username: "ada@example.com", roles: ["ORG_MEMBER"], teamIds: [teamId], [key]: UNKNOWN };
+    const result = await provider.check(outs, news);
+    expect(result.failures ?? []).toEqual([]);
+    const mark = await requestCount();
+    expect(await provider.diff(id, outs, result.inputs as never)).toEqual(expected);
+    expect(await requestCount()).toBe(mark);
+  });
+});
+
+describe("role names are held to the platform's lists in check", () => {
+  test.each([
+    ["cloud-manager", "ORG_STREAM_PROCESSING_ADMIN"],
+    ["cloud-manager", "ORG_BILLING_READ_ONLY"],
+    ["ops-manager", "ORG_BILLING_ADMIN"],
+  ])("%s: %s is refused, naming the property and the allowed roles", async (platform, role) => {
+    const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER", role], platform });
+    expect(result.failures).toEqual([{ property: "roles[1]", reason: expect.stringContaining(`"${role}" is not an organization role on`) }]);
+    for (const allowed of ROLES_BY_PLATFORM[platform as "cloud-manager" | "ops-manager"].org) {
+      expect(result.failures![0].reason).toContain(allowed);
+    }
+  });
+
+  test("atlas and atlas-v1 (both the v2 org-users API) take every Atlas org role", async () => {
+    for (const platform of ["atlas", "atlas-v1"]) {
+      const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_STREAM_PROCESSING_ADMIN", "ORG_BILLING_READ_ONLY"], platform });
+      expect(result.failures ?? []).toEqual([]);
+    }
+  });
+
+  test("the stack's platform applies when the resource names none", async () => {
+    await configureForEmulator(provider, emu, { platform: "cloud-manager" });
+    const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_STREAM_PROCESSING_ADMIN"] });
+    expect(result.failures).toEqual([{ property: "roles[0]", reason: expect.stringMatching(/not an organization role on Cloud Manager/) }]);
+  });
+
+  test("an unknown project role is refused with the Atlas project roles", async () => {
+    const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER"], projectRoles: [{ projectId, roles: ["GROUP_READ_ONLY", "GROUP_FOO"] }] });
+    expect(result.failures).toEqual([
+      { property: "projectRoles[0].roles[1]", reason: expect.stringContaining(`"GROUP_FOO" is not a project role on Atlas: must be one of ${ROLES_BY_PLATFORM.atlas.project.join(", ")}`) },
+    ]);
+    // A Cloud Manager project role is not an Atlas one.
+    const cm = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER"], projectRoles: [{ projectId, roles: ["GROUP_AUTOMATION_ADMIN"] }] });
+    expect(cm.failures).toEqual([{ property: "projectRoles[0].roles[0]", reason: expect.stringMatching(/not a project role on Atlas/) }]);
+  });
 });
