@@ -29,6 +29,7 @@ import {
   removeProjectUserRole,
   type ProjectUserResponse,
 } from "../client/operations/projectUsers";
+import { roleDifference } from "./model";
 import type { CloudUserRole } from "./schema";
 
 /** Roles grouped by the org or project they apply to. */
@@ -163,32 +164,18 @@ export async function applyAtlasRoleChanges(
 
 /**
  * Takes away what the resource gave, projects first, then orgs (not found
- * counts as done): where the account held no role before adoption
- * (`preexisting`), the whole membership; where it did, only the declared roles
- * it did not hold then (`:removeRole`), so the membership and its earlier roles stay.
+ * counts as done): where the account still holds a role it had before
+ * adoption (`kept`), only the other declared roles (`:removeRole`), so the
+ * membership and its earlier roles stay; elsewhere the whole membership (an
+ * org whose kept project roles need it keeps the user as ORG_MEMBER).
  */
 export async function removeAtlasMemberships(
   client: RequestSender,
-  userId: string,
+  user: { id: string; username: string },
   roles: readonly CloudUserRole[],
-  preexisting: readonly CloudUserRole[] = [],
+  kept: readonly CloudUserRole[] = [],
 ): Promise<void> {
-  const { orgs, projects } = groupRoles(roles);
-  const before = groupRoles(preexisting);
-  for (const [projectId, names] of projects) {
-    const held = before.projects.get(projectId);
-    if (!held) await ignoreNotFound(removeProjectUser(client, projectId, userId));
-    else for (const role of names.filter((r) => !held.includes(r))) {
-      await ignoreNotFound(resendIfAnswerLost(() => removeProjectUserRole(client, projectId, userId, role)));
-    }
-  }
-  for (const [orgId, names] of orgs) {
-    const held = before.orgs.get(orgId);
-    if (!held) await ignoreNotFound(removeOrgUser(client, orgId, userId));
-    else for (const role of names.filter((r) => !held.includes(r))) {
-      await ignoreNotFound(resendIfAnswerLost(() => removeOrgUserRole(client, orgId, userId, role)));
-    }
-  }
+  await applyAtlasRoleChanges(client, user, { add: [], remove: roleDifference(roles, kept), target: kept });
 }
 
 // ---- Cloud Manager: org invitations and org members (`/api/public/v1.0`) ----
@@ -241,16 +228,16 @@ export async function applyCloudManagerRoleChanges(
 
 /**
  * Removes the user from every org `roles` names (the pending invitation, or
- * the membership), except orgs where the account held a role before adoption
- * (`preexisting`): Cloud Manager cannot take single roles away, so those stay whole.
+ * the membership), except orgs where the account still holds a role it had
+ * before adoption (`kept`): Cloud Manager cannot take single roles away, so those stay whole.
  */
 export async function removeCloudManagerMemberships(
   client: RequestSender,
   userId: string,
   roles: readonly CloudUserRole[],
-  preexisting: readonly CloudUserRole[] = [],
+  kept: readonly CloudUserRole[] = [],
 ): Promise<void> {
-  const before = groupRoles(preexisting).orgs;
+  const before = groupRoles(kept).orgs;
   for (const orgId of groupRoles(roles).orgs.keys()) {
     if (before.has(orgId)) continue;
     const invitation = await findOrgInvitation(client, orgId, userId);

@@ -31,6 +31,7 @@ import {
   forbiddenRoleChanges,
   roleChanges,
   roleDifference,
+  roleIntersection,
   sameAccountStore,
   toCreateBody,
   toOpsManagerUpdateBody,
@@ -271,16 +272,18 @@ export const provider = {
     const what = describe(props.username ?? id, platform);
     const client = clientFor(platform);
     try {
-      // What the account held before adoption stays. State written before that was recorded: an adopted
-      // account may have held every declared role already, so nothing is taken away; else nothing was held.
-      const preexisting = props.preexistingRoles ?? (props.adopt ? (props.roles ?? []) : []);
+      // What the account held before adoption, and still holds, stays. State written before that was recorded:
+      // an adopted account may have held every declared role already, so nothing is taken away.
+      const unrecorded = props.preexistingRoles === undefined && props.adopt === true;
+      const declared = unrecorded ? [] : (props.roles ?? []);
+      const kept = roleIntersection(props.preexistingRoles ?? [], props.activeRoles ?? []);
       if (platform === "ops-manager") {
         await deleteOpsManagerUser(client, id);
       } else if (platform === "cloud-manager") {
-        await removeCloudManagerMemberships(client, id, props.roles ?? [], preexisting);
+        await removeCloudManagerMemberships(client, id, declared, kept);
       } else {
         // Atlas cannot delete an account: take away what this resource gave it.
-        await removeAtlasMemberships(client, id, props.roles ?? [], preexisting);
+        await removeAtlasMemberships(client, { id, username: props.username ?? id }, declared, kept);
       }
     } catch (err) {
       if (isNotFound(err)) return;

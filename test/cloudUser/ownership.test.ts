@@ -100,6 +100,18 @@ describe.each<CloudUserPlatform>(["atlas", "atlas-v1"])("CloudUser on %s: delete
     expect(after[0]!.orgRoles).toEqual(["ORG_OWNER"]);
   });
 
+  test("an earlier org role the program later took away: delete takes the rest, keeping the org membership the earlier project role needs", async () => {
+    const { username, id } = await existingOwner(platform);
+    const inputs = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_OWNER" }, { orgId: emu.orgId, roleName: "ORG_READ_ONLY" }], { adopt: true }, username);
+    const { outs } = await provider.create(inputs);
+    const news = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_READ_ONLY" }], { adopt: true }, username);
+    const updated = (await provider.update(id, outs as CloudUserOutputs, news)).outs as CloudUserOutputs;
+    expect((await memberships(id))[0]!.orgRoles).toEqual(["ORG_READ_ONLY"]);
+    await provider.delete(id, updated);
+    // The project role held before adoption keeps the person in the org, as ORG_MEMBER.
+    expect(await memberships(id)).toMatchObject([{ orgRoles: ["ORG_MEMBER"], groupRoleAssignments: [{ groupId: emu.projectId, groupRoles: ["GROUP_OWNER"] }] }]);
+  });
+
   test("state written before the record: an adopted resource takes nothing away, a created one removes its memberships", async () => {
     const { username, id } = await existingOwner(platform);
     const inputs = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_OWNER" }], { adopt: true }, username);
