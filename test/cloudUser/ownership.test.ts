@@ -11,6 +11,7 @@ import type { CloudUserInputs } from "../../provider/cloudUser/schema";
 import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
 import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
 import { removeProjectUser } from "../../provider/client/operations/projectUsers";
+import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { configureForEmulator } from "../support/provider";
 
@@ -193,3 +194,24 @@ describe.each<CloudUserPlatform>(["atlas", "ops-manager"])("CloudUser on %s: cha
     expect(updated).toEqual({ ...outs, adopt: true, platform: platform === "atlas" ? "atlas-v1" : platform });
   });
 });
+
+describe("CloudUser on cloud-manager: removed from the org by hand after acceptance", () => {
+  beforeEach(async () => usePlatform("cloud-manager"));
+
+  test("refresh drops the org role instead of calling it pending; the update invites again", async () => {
+    const inputs = await checked("cloud-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    const { id, outs } = await provider.create(inputs);
+    await emulatorControl.acceptInvitation(emu, emu.orgId, id);
+    const active = (await provider.read(id, outs as CloudUserOutputs)).props as CloudUserOutputs;
+    expect(active.activeRoles).toEqual(inputs.roles);
+    await removeOrgMemberV1(getClient({ platform: "cloud-manager" }), emu.orgId, id);
+
+    const after = (await provider.read(id, active)).props as CloudUserOutputs;
+    expect(after).toMatchObject({ activeRoles: [], pendingRoles: [], roles: [] });
+    expect(await provider.diff(id, after, inputs)).toMatchObject({ changes: true, replaces: [] });
+    const updated = (await provider.update(id, after, inputs)).outs as CloudUserOutputs;
+    expect(updated.pendingRoles).toEqual(inputs.roles);
+    expect(await memberships(id)).toMatchObject([{ status: "PENDING", orgRoles: ["ORG_MEMBER"] }]);
+  });
+});
+
