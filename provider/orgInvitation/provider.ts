@@ -240,6 +240,16 @@ async function reconcileMemberV1(
   invitationId: string | undefined,
 ): Promise<OrgInvitationState> {
   let current = member;
+  const teams = member.teamIds ?? [];
+  if (inputs.teamIds !== undefined && !sameSet(teams, inputs.teamIds)) {
+    // The v1.0 API changes teams through each team's member list, which this
+    // resource does not manage: fail rather than report an update that did nothing.
+    throw new Error(
+      `updating ${inputs.username} in organization ${inputs.orgId}: OrgInvitation cannot change an accepted member's teams on ` +
+        `Cloud Manager or Ops Manager (member of ${teams.join(", ") || "no team"}; declared ${inputs.teamIds.join(", ") || "none"}). ` +
+        "Change the teams in the UI, or declare the current ones or leave teamIds out, then run `pulumi refresh`.",
+    );
+  }
   const orgRoles = (member.roles ?? []).filter((r) => r.orgId === inputs.orgId).map((r) => r.roleName);
   if (!sameSet(orgRoles, inputs.roles)) {
     if (getSettings({ platform: inputs.platform }).platform !== "ops-manager") {

@@ -106,6 +106,24 @@ test("roles changed while ACTIVE: Cloud Manager says it has no API for it; Ops M
   expect(await memberships("ada@example.com")).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_OWNER"] }]);
 });
 
+test("teams changed while ACTIVE: a clear error on Cloud Manager and Ops Manager, nothing sent (never an update that did nothing)", async () => {
+  const { id, outs } = await create({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
+  await emulatorControl.acceptInvitation(emu, orgId, outs.invitationId!);
+  const active = (await refresh(id, outs)).props!;
+  for (const platform of ["cloud-manager", "ops-manager"] as const) {
+    await emulatorControl.settings(emu, { publicApiFlavor: platform });
+    await configureForEmulator(provider, emu, { platform });
+    const news = await checked({ username: "ada@example.com", roles: ["ORG_OWNER"], teamIds: [teamId] });
+    expect(await provider.diff(id, active, news)).toEqual({ changes: true, replaces: [] });
+    const mark = await h.requestCount(emu);
+    await expect(provider.update(id, active, news)).rejects.toThrow(/cannot change an accepted member's teams .*member of no team; declared [a-f0-9]{24}/);
+    expect((await requestsSince(mark)).filter((r) => r.method !== "GET")).toEqual([]);
+  }
+  // Teams left out are not managed: the role change goes through on Ops Manager.
+  const result = await up(id, active, await checked({ username: "ada@example.com", roles: ["ORG_OWNER"] }));
+  expect(result.outs).toMatchObject({ status: "ACTIVE", roles: ["ORG_OWNER"] });
+});
+
 test("expired (clock +31 days), refresh, up: EXPIRED, then a new invitation with a new expiry", async () => {
   const { id, outs } = await createExpired({ username: "ada@example.com", roles: ["ORG_MEMBER"] });
   const read = await refresh(id, outs);
