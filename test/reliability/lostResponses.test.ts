@@ -7,13 +7,16 @@
  * first one. For PATCH and DELETE it must end in the declared state. Never a
  * duplicate, never an orphan, never an error that a re-run cannot get past.
  */
+import { inspect } from "node:util";
 import { resetRuntimeForTests } from "../../provider/common/runtime";
 import { provider as cloudUserProvider } from "../../provider/cloudUser/provider";
 import { provider as databaseUserProvider } from "../../provider/databaseUser/provider";
 import { provider as orgInvitationProvider } from "../../provider/orgInvitation/provider";
 import { emulatorControl, startTestEmulator, type EmulatorHandle, type FaultRule } from "../support/emulator";
+import { assertNoSecrets } from "../support/engine";
 import { emulatorView, requestsTo, statusCounts } from "../support/invariants";
 import { configureForEmulator } from "../support/provider";
+import { rejectionOf } from "../support/rejection";
 
 jest.setTimeout(60_000);
 
@@ -41,6 +44,19 @@ const ORG_USER = /\/orgs\/[a-f0-9]{24}\/users\/[a-f0-9]{24}$/;
 const CLOUD_POST = /^\/api\/atlas\/v2\/users$/;
 const CLOUD_BY_NAME = /\/users\/byName\//;
 
+const DB_PASSWORD = "a-long-enough-password";
+const THEIR_PASSWORD = "their-own-Password-77";
+const CLOUD_PASSWORD = "A long passphrase 42";
+
+/**
+ * Everything a caller could print of an error (message, stack, JSON, and the
+ * inspected object with its cause and fields) holds no password and no credential.
+ */
+function expectNoSecretsIn(err: Error): void {
+  const printed = [err.message, err.stack ?? "", JSON.stringify(err), inspect(err, { depth: 10 })].join("\n");
+  assertNoSecrets(printed, [DB_PASSWORD, THEIR_PASSWORD, CLOUD_PASSWORD, emu.privateKey, emu.clientSecret]);
+}
+
 const lost = (method: string, path: RegExp): FaultRule => ({ method, path: path.source, reset: true, afterCommit: true, times: 1 });
 
 async function checked<T>(p: { check(o: unknown, n: unknown): Promise<{ inputs?: unknown; failures?: unknown[] }> }, news: Record<string, unknown>): Promise<T> {
@@ -53,7 +69,7 @@ describe("DatabaseUser", () => {
   const args = (username: string) => ({
     projectId: emu.projectId,
     username,
-    password: "a-long-enough-password",
+    password: DB_PASSWORD,
     roles: [{ roleName: "read", databaseName: "app" }],
   });
 
@@ -75,18 +91,18 @@ describe("DatabaseUser", () => {
     expect((await emulatorView(emu)).databaseUsers.filter((u) => u.username === "lost-2")).toHaveLength(1);
   });
 
-  test("someone else's user with that name is still refused after a lost answer (no silent takeover)", async () => {
+  test("someone else's user with that name is still refused after a lost answer (no silent takeover), and the error holds no secret", async () => {
     await emulatorControl.seed(emu, {
-      databaseUsers: [{ groupId: emu.projectId, username: "theirs", roles: [{ roleName: "dbAdmin", databaseName: "other" }] }],
+      databaseUsers: [{ groupId: emu.projectId, username: "theirs", password: THEIR_PASSWORD, roles: [{ roleName: "dbAdmin", databaseName: "other" }] }],
     });
     // The look-up finds nothing (stale), the second POST conflicts, and the user found then is not ours.
     await emulatorControl.setFaults(emu, [
       { method: "POST", path: DB_POST.source, reset: true, times: 1 },
       { method: "GET", path: DB_ONE.source, status: 404, times: 1 },
     ]);
-    await expect(databaseUserProvider.create(await checked(databaseUserProvider, args("theirs")))).rejects.toThrow(
-      /already exists in Atlas \(USER_ALREADY_EXISTS\).*adopt: true/,
-    );
+    const err = await rejectionOf(databaseUserProvider.create(await checked(databaseUserProvider, args("theirs"))), Error);
+    expect(err.message).toMatch(/already exists in Atlas \(USER_ALREADY_EXISTS\).*adopt: true/);
+    expectNoSecretsIn(err);
   });
 
   test("a lost PATCH answer: the update is sent again and succeeds", async () => {
@@ -149,7 +165,7 @@ describe("CloudUser (Atlas)", () => {
   test("a lost create answer, then a stale look-up: the conflicting re-POST is recognised as ours", async () => {
     const inputs = await checked<Record<string, unknown>>(cloudUserProvider, {
       username: "mary@example.com",
-      password: "A long passphrase 42",
+      password: CLOUD_PASSWORD,
       firstName: "Mary",
       lastName: "Jackson",
       country: "US",
@@ -163,5 +179,31 @@ describe("CloudUser (Atlas)", () => {
     expect(created.id).toBe(accounts[0].id);
     const log = await emulatorControl.requests(emu);
     expect(statusCounts(requestsTo(log, "POST", CLOUD_POST))).toEqual({ 0: 1, 409: 1 });
+  });
+
+  test("someone else's account with that username is still refused after a lost answer (no silent takeover), and the error holds no secret", async () => {
+    await emulatorControl.seed(emu, {
+      cloudUsers: [{ username: "katherine@example.com", password: THEIR_PASSWORD, firstName: "Katherine", lastName: "Johnson", country: "US" }],
+    });
+    const inputs = await checked<Record<string, unknown>>(cloudUserProvider, {
+      username: "katherine@example.com",
+      password: CLOUD_PASSWORD,
+      firstName: "Kate",
+      lastName: "Other",
+      country: "US",
+      mobileNumber: "212-555-0100",
+      roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
+    });
+    // The POST never arrives, the look-up is stale, the second POST conflicts, and the account found then is not ours.
+    await emulatorControl.setFaults(emu, [
+      { method: "POST", path: CLOUD_POST.source, reset: true, times: 1 },
+      { method: "GET", path: CLOUD_BY_NAME.source, status: 404, times: 1 },
+    ]);
+    const err = await rejectionOf(cloudUserProvider.create(inputs as never), Error);
+    expect(err.message).toMatch(/already exists.*adopt: true/s);
+    expectNoSecretsIn(err);
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(requestsTo(log, "POST", CLOUD_POST))).toEqual({ 0: 1, 409: 1 });
+    expect((await emulatorView(emu)).orgMemberships.filter((m) => m.username === "katherine@example.com")).toEqual([]);
   });
 });
