@@ -87,6 +87,12 @@ export type OrgMembershipStatus = "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | 
 export interface OrgMembershipRecord {
   /** The org user id (the cloud user's id once the account exists). */
   userId: string;
+  /**
+   * The legacy invitation's own id (`/orgs/{orgId}/invites/{invitationId}`,
+   * `/groups/{groupId}/invites/{invitationId}`), distinct from `userId` as on
+   * the real APIs. Set while the membership is (or was) an invitation.
+   */
+  invitationId?: string;
   orgId: string;
   username: string;
   status: OrgMembershipStatus;

@@ -5,8 +5,9 @@
  * - Cloud/Ops Manager `/api/public/v1.0/orgs/{orgId}/invites[/{invitationId}]` (POST 201).
  *
  * An invitation is a view of a PENDING (or expired) org membership, so it also
- * shows up as a pending org user, and the invitation id is that membership's
- * user id: `POST /__emulator/orgs/{orgId}/users/{invitationId}:accept` accepts
+ * shows up as a pending org user. As on the real APIs, the invitation has its
+ * own id (the membership's `invitationId`), never the person's user id:
+ * `POST /__emulator/orgs/{orgId}/users/{userId or invitationId}:accept` accepts
  * it. Once accepted the person is an org member and the invitation is gone.
  */
 import type { OrgMembershipRecord } from "../store";
@@ -20,7 +21,7 @@ import {
   assertGroupRole,
   assertOrgRole,
   assertTeamsInOrg,
-  findMembership,
+  findMembershipByInvitationId,
   findMembershipByUsername,
   groupInvitationView,
   isLive,
@@ -125,7 +126,7 @@ function orgInvitationInput(req: RouteRequest, ctx: EmulatorContext, platform: P
 
 function orgView(ctx: EmulatorContext, platform: Platform, m: OrgMembershipRecord): Record<string, unknown> {
   const base = platform === "public-v1" ? "/api/public/v1.0" : "/api/atlas/v2";
-  const view = orgInvitationView(ctx, m, `${base}/orgs/${m.orgId}/invites/${m.userId}`);
+  const view = orgInvitationView(ctx, m, `${base}/orgs/${m.orgId}/invites/${m.invitationId}`);
   // Cloud/Ops Manager invitations carry no project roles.
   if (platform === "public-v1") delete view.groupRoleAssignments;
   return view;
@@ -135,7 +136,7 @@ function orgInvitationById(req: RouteRequest, ctx: EmulatorContext): OrgMembersh
   sweepMemberships(ctx);
   const orgId = req.params.orgId!;
   requireOrg(ctx, orgId);
-  const m = findMembership(ctx.store, orgId, req.params.invitationId!);
+  const m = findMembershipByInvitationId(ctx.store, orgId, req.params.invitationId!);
   if (!m || !isOrgInvitation(m)) throw notFound(req.params.invitationId!);
   return m;
 }
@@ -242,7 +243,7 @@ function orgInvitationRoutes(platform: Platform, path: string, createdStatus: nu
         sweepMemberships(ctx);
         const orgId = req.params.orgId!;
         requireOrg(ctx, orgId);
-        const m = findMembership(ctx.store, orgId, req.params.invitationId!);
+        const m = findMembershipByInvitationId(ctx.store, orgId, req.params.invitationId!);
         if (m && isInvitation(m) && m.origin === "project") {
           throw new EmulatorError(
             400,
@@ -268,7 +269,7 @@ function orgInvitationRoutes(platform: Platform, path: string, createdStatus: nu
 // ---- Atlas v2 project invitations ----
 
 function groupView(ctx: EmulatorContext, m: OrgMembershipRecord, groupId: string): Record<string, unknown> {
-  return groupInvitationView(ctx, m, groupId, `/api/atlas/v2/groups/${groupId}/invites/${m.userId}`);
+  return groupInvitationView(ctx, m, groupId, `/api/atlas/v2/groups/${groupId}/invites/${m.invitationId}`);
 }
 
 function groupRolesInput(req: RouteRequest, groupId: string, required: boolean): { username?: string; roles?: string[] } {
@@ -282,7 +283,7 @@ function groupRolesInput(req: RouteRequest, groupId: string, required: boolean):
 }
 
 function groupInvitation(ctx: EmulatorContext, groupId: string, orgId: string, invitationId: string): OrgMembershipRecord {
-  const m = findMembership(ctx.store, orgId, invitationId);
+  const m = findMembershipByInvitationId(ctx.store, orgId, invitationId);
   if (!m || !isInvitation(m) || rolesInProject(m, groupId).length === 0) throw notFound(invitationId);
   return m;
 }
@@ -378,7 +379,7 @@ const groupInvitationRoutes: Route[] = [
     handle(req, ctx) {
       sweepMemberships(ctx);
       const project = requireProject(ctx, req.params.groupId!);
-      const m = findMembership(ctx.store, project.orgId, req.params.invitationId!);
+      const m = findMembershipByInvitationId(ctx.store, project.orgId, req.params.invitationId!);
       if (m && isInvitation(m) && m.origin !== "project") {
         throw new EmulatorError(
           400,

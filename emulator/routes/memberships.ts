@@ -6,7 +6,8 @@
  * - Atlas v2 org users and project users are views of it;
  * - legacy invitations (`/orgs/{orgId}/invites`, `/groups/{groupId}/invites`,
  *   Cloud/Ops Manager `/api/public/v1.0/orgs/{orgId}/invites`) are views of the
- *   PENDING (and expired) ones; the invitation id is the membership's user id;
+ *   PENDING (and expired) ones; an invitation has its own id (`invitationId`,
+ *   never the user id, as on the real APIs);
  * - a cloud user's `roles` mirror its ACTIVE memberships (plus Ops Manager
  *   global roles, which belong to no org), rewritten by `syncCloudUser` after
  *   every change.
@@ -57,6 +58,11 @@ export function findCloudUserByUsername(store: Store, username: string): CloudUs
 
 export function findMembership(store: Store, orgId: string, userId: string): OrgMembershipRecord | undefined {
   return store.orgMemberships.find((m) => m.orgId === orgId && m.userId === userId);
+}
+
+/** The membership whose legacy invitation has this id (whatever its status now). */
+export function findMembershipByInvitationId(store: Store, orgId: string, invitationId: string): OrgMembershipRecord | undefined {
+  return store.orgMemberships.find((m) => m.orgId === orgId && m.invitationId !== undefined && m.invitationId === invitationId);
 }
 
 export function findMembershipByUsername(store: Store, orgId: string, username: string): OrgMembershipRecord | undefined {
@@ -266,6 +272,7 @@ export function addMembership(ctx: EmulatorContext, spec: NewMembership): OrgMem
     origin: spec.origin,
   };
   if (!spec.active) {
+    record.invitationId = newInvitationId(ctx.store);
     record.invitationCreatedAt = now.toISOString();
     record.invitationExpiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
     record.inviterUsername = spec.inviterUsername;
@@ -273,6 +280,16 @@ export function addMembership(ctx: EmulatorContext, spec: NewMembership): OrgMem
   ctx.store.orgMemberships.push(record);
   syncCloudUser(ctx.store, record.username);
   return record;
+}
+
+/** A fresh 24-hex id used by no account, membership or invitation. */
+function newInvitationId(store: Store): string {
+  for (;;) {
+    const id = hexId();
+    const taken =
+      store.cloudUsers.some((u) => u.id === id) || store.orgMemberships.some((m) => m.userId === id || m.invitationId === id);
+    if (!taken) return id;
+  }
 }
 
 export function removeMembership(ctx: EmulatorContext, m: OrgMembershipRecord): void {
@@ -303,12 +320,12 @@ export function addCloudUser(
  * from the email address, no password: the person sets it in the UI) and the
  * invited roles and teams become active. Accepting an ACTIVE membership is a
  * no-op. Returns the org user as `GET /orgs/{orgId}/users/{userId}` would.
- * The same call accepts a legacy invitation: its id is the membership's user id.
+ * `id` is the membership's user id or its legacy invitation's id.
  */
 export function acceptInvitation(ctx: EmulatorContext, orgId: string, userId: string): Record<string, unknown> {
   sweepMemberships(ctx);
   requireOrg(ctx, orgId);
-  const m = requireMembership(ctx, orgId, userId);
+  const m = requireInvitee(ctx, orgId, userId);
   if (m.status === "INVITATION_EXPIRED") {
     throw new EmulatorError(400, "INVITATION_EXPIRED", `The invitation for ${m.username} expired on ${m.invitationExpiresAt}.`, [userId]);
   }
@@ -328,11 +345,16 @@ export function acceptInvitation(ctx: EmulatorContext, orgId: string, userId: st
   return orgUserView(ctx, m);
 }
 
+/** The membership addressed by the control API: by user id, else by legacy invitation id. */
+function requireInvitee(ctx: EmulatorContext, orgId: string, id: string): OrgMembershipRecord {
+  return findMembershipByInvitationId(ctx.store, orgId, id) ?? requireMembership(ctx, orgId, id);
+}
+
 /** The invitee declines: the membership reads INVITATION_REJECTED until deleted or replaced. */
 export function rejectInvitation(ctx: EmulatorContext, orgId: string, userId: string): Record<string, unknown> {
   sweepMemberships(ctx);
   requireOrg(ctx, orgId);
-  const m = requireMembership(ctx, orgId, userId);
+  const m = requireInvitee(ctx, orgId, userId);
   if (m.status !== "PENDING") {
     throw new EmulatorError(409, "INVITATION_NOT_PENDING", `The membership of ${m.username} is ${m.status}, not PENDING.`, [userId]);
   }
@@ -418,7 +440,7 @@ export function cloudUserView(user: CloudUserRecord, selfHref: string): Record<s
 export function orgInvitationView(ctx: EmulatorContext, m: OrgMembershipRecord, selfHref: string): Record<string, unknown> {
   const org = ctx.store.orgs.find((o) => o.id === m.orgId);
   return omitUndefined({
-    id: m.userId,
+    id: m.invitationId,
     orgId: m.orgId,
     orgName: org?.name ?? m.orgId,
     username: m.username,
@@ -436,7 +458,7 @@ export function orgInvitationView(ctx: EmulatorContext, m: OrgMembershipRecord, 
 export function groupInvitationView(ctx: EmulatorContext, m: OrgMembershipRecord, groupId: string, selfHref: string): Record<string, unknown> {
   const project = ctx.store.projects.find((p) => p.id === groupId);
   return omitUndefined({
-    id: m.userId,
+    id: m.invitationId,
     groupId,
     groupName: project?.name ?? groupId,
     username: m.username,

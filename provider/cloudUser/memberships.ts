@@ -11,8 +11,8 @@ import {
   createOrgInvitationV1,
   createOrgUser,
   deleteOrgInvitationV1,
-  getOrgInvitationV1,
   getOrgUser,
+  listOrgInvitationsV1,
   removeOrgUser,
   removeOrgMemberV1,
   removeOrgUserRole,
@@ -180,9 +180,14 @@ export async function removeAtlasMemberships(
 
 // ---- Cloud Manager: org invitations and org members (`/api/public/v1.0`) ----
 
-async function findOrgInvitation(client: RequestSender, orgId: string, userId: string): Promise<OrgInvitationV1 | undefined> {
+/**
+ * The person's pending (or expired) invitation to the org, found by username
+ * (compared without case): a v1.0 invitation has its own id, never the user's.
+ */
+async function findOrgInvitation(client: RequestSender, orgId: string, username: string): Promise<OrgInvitationV1 | undefined> {
+  const wanted = username.toLowerCase();
   try {
-    return await getOrgInvitationV1(client, orgId, userId);
+    return (await listOrgInvitationsV1(client, orgId, username)).find((i) => i.username.toLowerCase() === wanted);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -206,7 +211,7 @@ export async function applyCloudManagerRoleChanges(
   const active = groupRoles(user.activeRoles).orgs;
   for (const orgId of touched) {
     const roles = target.get(orgId) ?? [];
-    const invitation = await findOrgInvitation(client, orgId, user.id);
+    const invitation = await findOrgInvitation(client, orgId, user.username);
     if (roles.length === 0) {
       if (invitation) await ignoreNotFound(deleteOrgInvitationV1(client, orgId, invitation.id));
       else await ignoreNotFound(removeOrgMemberV1(client, orgId, user.id));
@@ -215,7 +220,7 @@ export async function applyCloudManagerRoleChanges(
     } else if (!active.has(orgId)) {
       await inviteOnce(
         () => createOrgInvitationV1(client, orgId, { username: user.username, roles }),
-        () => findOrgInvitation(client, orgId, user.id),
+        () => findOrgInvitation(client, orgId, user.username),
       );
     } else {
       throw new Error(
@@ -233,16 +238,16 @@ export async function applyCloudManagerRoleChanges(
  */
 export async function removeCloudManagerMemberships(
   client: RequestSender,
-  userId: string,
+  user: { id: string; username: string },
   roles: readonly CloudUserRole[],
   kept: readonly CloudUserRole[] = [],
 ): Promise<void> {
   const before = groupRoles(kept).orgs;
   for (const orgId of groupRoles(roles).orgs.keys()) {
     if (before.has(orgId)) continue;
-    const invitation = await findOrgInvitation(client, orgId, userId);
+    const invitation = await findOrgInvitation(client, orgId, user.username);
     if (invitation) await ignoreNotFound(deleteOrgInvitationV1(client, orgId, invitation.id));
-    await ignoreNotFound(removeOrgMemberV1(client, orgId, userId));
+    await ignoreNotFound(removeOrgMemberV1(client, orgId, user.id));
   }
 }
 
@@ -257,7 +262,7 @@ export async function removeCloudManagerMemberships(
 export async function findPendingRoles(
   client: RequestSender,
   atlas: boolean,
-  user: { id: string; declared: readonly CloudUserRole[] },
+  user: { id: string; username: string; declared: readonly CloudUserRole[] },
   candidates: readonly CloudUserRole[],
 ): Promise<CloudUserRole[]> {
   const { orgs, projects } = groupRoles(candidates);
@@ -278,7 +283,7 @@ export async function findPendingRoles(
   const orgsToAsk = projects.size > 0 ? groupRoles(user.declared).orgs.keys() : orgs.keys();
   let anyInvitation = false;
   for (const orgId of orgsToAsk) {
-    const invitation = await findOrgInvitation(client, orgId, user.id);
+    const invitation = await findOrgInvitation(client, orgId, user.username);
     if (!invitation) continue;
     anyInvitation = true;
     pending.push(...(orgs.get(orgId) ?? []).filter((r) => invitation.roles.includes(r)).map((roleName) => ({ orgId, roleName })));

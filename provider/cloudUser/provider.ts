@@ -212,7 +212,12 @@ export const provider = {
           // Its API cannot grant project roles (nor change an accepted member's org roles): say so before any
           // change is sent. Roles of a waiting invitation count as held: the invitation already carries them.
           const declared = inputs.roles ?? [];
-          const invited = await findPendingRoles(client, false, { id: existing.id, declared }, roleDifference(declared, held));
+          const invited = await findPendingRoles(
+            client,
+            false,
+            { id: existing.id, username: existing.username, declared },
+            roleDifference(declared, held),
+          );
           const forbidden = forbiddenRoleChanges(platform, inputs.username, [...heldAndDeclared, ...invited], declared, held);
           if (forbidden.length > 0) throw new Error(forbidden.join("\n"));
         }
@@ -240,7 +245,8 @@ export const provider = {
     try {
       if (notActive.length > 0) {
         const atlas = platform === "atlas" || platform === "atlas-v1";
-        pending = await findPendingRoles(clientFor(platform), atlas, { id: user.id, declared: props.roles ?? [] }, notActive);
+        const who = { id: user.id, username: user.username, declared: props.roles ?? [] };
+        pending = await findPendingRoles(clientFor(platform), atlas, who, notActive);
       }
     } catch (err) {
       throw failure(`reading the pending invitations of ${describe(username, platform)}`, err);
@@ -280,7 +286,7 @@ export const provider = {
       if (platform === "ops-manager") {
         await deleteOpsManagerUser(client, id);
       } else if (platform === "cloud-manager") {
-        await removeCloudManagerMemberships(client, id, declared, kept);
+        await removeCloudManagerMemberships(client, { id, username: props.username ?? id }, declared, kept);
       } else {
         // Atlas cannot delete an account: take away what this resource gave it.
         await removeAtlasMemberships(client, { id, username: props.username ?? id }, declared, kept);

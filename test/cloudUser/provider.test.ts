@@ -353,6 +353,33 @@ describe("CloudUser on cloud-manager: specifics", () => {
     await expect(provider.diff(id, outs, nameChange)).rejects.toThrow(/cannot change lastName of cloud user .* on cloud-manager/);
   });
 
+  test("the invitation's id is not the account's: pending check, role change and delete find it by username (any case)", async () => {
+    const inputs = await checked(declared("cloud-manager", { username: `Mixed.Case${counter}@Example.com` }));
+    const { id, outs } = await created(inputs);
+    const invitation = async () => {
+      const state = (await emulatorControl.state(emu)) as { orgMemberships: { orgId: string; username: string; userId: string; invitationId?: string; orgRoles: string[]; status: string }[] };
+      return state.orgMemberships.find((m) => m.orgId === emu.orgId && m.username.toLowerCase() === inputs.username.toLowerCase());
+    };
+    const sent = (await invitation())!;
+    expect(sent.userId).toBe(id);
+    expect(sent.invitationId).toMatch(/^[a-f0-9]{24}$/);
+    expect(sent.invitationId).not.toBe(id);
+
+    // Pending check on refresh: the org role and (while the org invitation waits) the project role.
+    const before = await refreshed(id, outs);
+    expect(before.pendingRoles).toEqual(inputs.roles);
+
+    // Role change: the same invitation is edited, not a second one sent, and no error.
+    const news = await checked({ ...inputs, roles: [role({ orgId: emu.orgId, roleName: "ORG_READ_ONLY" }), inputs.roles![1]!] }, inputs);
+    const updated = (await provider.update(id, before, news)).outs as CloudUserOutputs;
+    expect(updated.pendingRoles).toEqual(news.roles);
+    expect(await invitation()).toMatchObject({ invitationId: sent.invitationId, status: "PENDING", orgRoles: ["ORG_READ_ONLY"] });
+
+    // Delete while pending withdraws the invitation.
+    await provider.delete(id, updated);
+    expect(await invitation()).toBeUndefined();
+  });
+
   test("delete removes the user from the org (accepted); the account remains", async () => {
     const inputs = await checked(declared("cloud-manager"));
     const { id, outs } = await created(inputs);

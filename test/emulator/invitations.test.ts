@@ -2,8 +2,9 @@
  * Legacy invitations over real HTTP: Atlas v2 `/orgs/{orgId}/invites` and
  * `/groups/{groupId}/invites` (deprecated, 2023-01-01) and Cloud / Ops Manager
  * `/api/public/v1.0/orgs/{orgId}/invites`. An invitation is a pending org
- * membership: its id is accepted through `/__emulator/orgs/{orgId}/users/{id}:accept`,
- * after which the invitee is a member and the invitation is gone.
+ * membership with its own id (never the person's user id, as on the real
+ * APIs); `/__emulator/orgs/{orgId}/users/{userId or invitationId}:accept`
+ * accepts it, after which the invitee is a member and the invitation is gone.
  */
 import { apiClient, serviceAccountToken, specProblems, useIdentitySandbox, type ApiCaller, type ApiResponse } from "../support/atlasApi";
 import { emulatorControl, type EmulatorHandle } from "../support/emulator";
@@ -33,6 +34,14 @@ async function accept(invitationId: string, inOrg = orgId): Promise<void> {
   await emulatorControl.acceptInvitation(emu, inOrg, invitationId);
 }
 
+/** The org user id of `username` in the org (from the state dump): an invitation's id is another one. */
+async function userIdOf(username: string, inOrg = orgId): Promise<string> {
+  const state = (await emulatorControl.state(emu)) as { orgMemberships: { orgId: string; username: string; userId: string }[] };
+  const m = state.orgMemberships.find((x) => x.orgId === inOrg && x.username.toLowerCase() === username.toLowerCase());
+  if (!m) throw new Error(`no membership of ${username} in ${inOrg}`);
+  return m.userId;
+}
+
 describe("Atlas v2 /orgs/{orgId}/invites (deprecated)", () => {
   it("POST answers 200 with the invitation, which is also a pending org user", async () => {
     const res = await atlas("POST", `/orgs/${orgId}/invites`, {
@@ -52,7 +61,10 @@ describe("Atlas v2 /orgs/{orgId}/invites (deprecated)", () => {
     });
     expect(res.body.orgName).toMatch(/^org-/);
     expect(Date.parse(res.body.expiresAt) - Date.parse(res.body.createdAt)).toBe(30 * DAY_MS);
-    const orgUser = await call({ method: "GET", path: `/api/atlas/v2/orgs/${orgId}/users/${res.body.id}`, version: "2025-02-19" });
+    const userId = await userIdOf("invitee@example.com");
+    expect(res.body.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(res.body.id).not.toBe(userId);
+    const orgUser = await call({ method: "GET", path: `/api/atlas/v2/orgs/${orgId}/users/${userId}`, version: "2025-02-19" });
     expect(orgUser.body).toMatchObject({ orgMembershipStatus: "PENDING", username: "invitee@example.com" });
   });
 
@@ -94,9 +106,10 @@ describe("Atlas v2 /orgs/{orgId}/invites (deprecated)", () => {
     await accept(inv.body.id);
     expect((await atlas("GET", `/orgs/${orgId}/invites/${inv.body.id}`)).status).toBe(404);
     expect((await atlas("GET", `/orgs/${orgId}/invites`)).body).toEqual([]);
-    const member = await call({ method: "GET", path: `/api/atlas/v2/orgs/${orgId}/users/${inv.body.id}`, version: "2025-02-19" });
+    const userId = await userIdOf("joiner@example.com");
+    const member = await call({ method: "GET", path: `/api/atlas/v2/orgs/${orgId}/users/${userId}`, version: "2025-02-19" });
     expect(member.body).toMatchObject({ orgMembershipStatus: "ACTIVE", roles: { orgRoles: ["ORG_READ_ONLY"] } });
-    const account = await atlas("GET", `/users/${inv.body.id}`);
+    const account = await atlas("GET", `/users/${userId}`);
     expect(account.body.roles).toEqual([{ orgId, roleName: "ORG_READ_ONLY" }]);
     expect((await atlas("DELETE", `/orgs/${orgId}/invites/${inv.body.id}`)).body.errorCode).toBe("INVALID_INVITATION_ID");
   });
@@ -157,7 +170,11 @@ describe("Atlas v2 /groups/{groupId}/invites (deprecated)", () => {
 
     await accept(inv.body.id);
     expect((await atlas("GET", `/groups/${projectId}/invites/${inv.body.id}`)).status).toBe(404);
-    const projectUser = await call({ method: "GET", path: `/api/atlas/v2/groups/${projectId}/users/${inv.body.id}`, version: "2025-02-19" });
+    const projectUser = await call({
+      method: "GET",
+      path: `/api/atlas/v2/groups/${projectId}/users/${await userIdOf("proj@example.com")}`,
+      version: "2025-02-19",
+    });
     expect(projectUser.body).toMatchObject({ orgMembershipStatus: "ACTIVE", roles: ["GROUP_CLUSTER_MANAGER"] });
   });
 
@@ -242,11 +259,39 @@ describe("Cloud / Ops Manager /api/public/v1.0/orgs/{orgId}/invites", () => {
     expect((await pub("GET", `/orgs/${orgId}/invites/${created.body.id}`)).status).toBe(404);
     const members = await pub("GET", `/orgs/${orgId}/users`);
     expect(members.body.totalCount).toBe(1);
-    expect(members.body.results[0]).toMatchObject({ id: created.body.id, username: "om@example.com", roles: [{ orgId, roleName: "ORG_GROUP_CREATOR" }] });
-    expect((await pub("DELETE", `/orgs/${orgId}/users/${created.body.id}`)).status).toBe(204);
+    const userId = await userIdOf("om@example.com");
+    expect(members.body.results[0]).toMatchObject({ id: userId, username: "om@example.com", roles: [{ orgId, roleName: "ORG_GROUP_CREATOR" }] });
+    expect((await pub("DELETE", `/orgs/${orgId}/users/${userId}`)).status).toBe(204);
     expect((await pub("GET", `/orgs/${orgId}/users`)).body.results).toEqual([]);
-    const again = await pub("DELETE", `/orgs/${orgId}/users/${created.body.id}`);
+    const again = await pub("DELETE", `/orgs/${orgId}/users/${userId}`);
     expect(again.status).toBe(404);
     expect(again.body.errorCode).toBe("USER_NOT_FOUND");
+  });
+
+  it("an invitation's id is its own, never the account's: the routes answer only to it; the control API accepts or rejects by either", async () => {
+    await emulatorControl.seed(emu, { cloudUsers: [{ username: "existing@example.com", roles: [] }] });
+    const account = (await pub("GET", `/users/byName/existing@example.com`)).body as { id: string };
+    const inv = await pub("POST", `/orgs/${orgId}/invites`, { username: "Existing@example.com", roles: ["ORG_MEMBER"] });
+    expect(inv.body.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(inv.body.id).not.toBe(account.id);
+    expect(await userIdOf("existing@example.com")).toBe(account.id);
+    expect((await pub("GET", `/orgs/${orgId}/invites/${account.id}`)).status).toBe(404);
+    expect((await pub("PATCH", `/orgs/${orgId}/invites/${account.id}`, { roles: ["ORG_OWNER"] })).status).toBe(404);
+    expect((await pub("DELETE", `/orgs/${orgId}/invites/${account.id}`)).body.errorCode).toBe("INVALID_INVITATION_ID");
+    expect((await pub("GET", `/orgs/${orgId}/invites?username=existing@example.com`)).body.map((i: { id: string }) => i.id)).toEqual([inv.body.id]);
+    // Accept by the invitation id ...
+    await accept(inv.body.id);
+    expect((await pub("GET", `/orgs/${orgId}/users`)).body.results.map((u: { id: string }) => u.id)).toEqual([account.id]);
+
+    // ... or by the user id; reject likewise by the invitation id.
+    const other = await pub("POST", `/orgs/${orgId}/invites`, { username: "other@example.com", roles: ["ORG_MEMBER"] });
+    const otherUserId = await userIdOf("other@example.com");
+    expect(otherUserId).not.toBe(other.body.id);
+    await accept(otherUserId);
+    expect((await pub("GET", `/orgs/${orgId}/invites`)).body).toEqual([]);
+    const third = await pub("POST", `/orgs/${orgId}/invites`, { username: "third@example.com", roles: ["ORG_MEMBER"] });
+    await emulatorControl.rejectInvitation(emu, orgId, third.body.id);
+    const state = (await emulatorControl.state(emu)) as { orgMemberships: { username: string; status: string }[] };
+    expect(state.orgMemberships.find((m) => m.username === "third@example.com")!.status).toBe("INVITATION_REJECTED");
   });
 });

@@ -63,7 +63,7 @@ async function stateOf(stack: EngineStack, name: string): Promise<Record<string,
 
 interface CloudState {
   cloudUsers: { id: string; username: string }[];
-  orgMemberships: { userId: string; status: string }[];
+  orgMemberships: { userId: string; status: string; invitationId?: string }[];
 }
 
 describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in one stack", () => {
@@ -271,7 +271,11 @@ describeEngine("CloudUser through the engine: cloud-manager", () => {
     expect(up.outputs.seen).toBe(account.username);
     stack.setProgram(program("changedRoles"));
     const requests = await emulatorControl.requests(emu);
-    expect(requests.some((r) => r.method === "PATCH" && r.path === `/api/public/v1.0/orgs/${emu.orgId}/invites/${userId}`)).toBe(true);
+    // The invitation has its own id, not the account's: the provider found it by username.
+    const state = (await emulatorControl.state(emu)) as unknown as CloudState;
+    const invitationId = state.orgMemberships.find((m) => m.userId === userId)!.invitationId!;
+    expect(invitationId).not.toBe(userId);
+    expect(requests.some((r) => r.method === "PATCH" && r.path === `/api/public/v1.0/orgs/${emu.orgId}/invites/${invitationId}`)).toBe(true);
   });
 
   test("after the user accepts, refresh shows the new roles active, and preview shows no changes", async () => {

@@ -142,7 +142,7 @@ test("expired, up without refresh: the same re-invite", async () => {
   expect(result.diff).toEqual({ changes: true, replaces: [] });
   expect(result.outs.status).toBe("PENDING");
   expect(Date.parse(result.outs.invitationExpiresAt!)).toBeGreaterThan(Date.now() + 29 * DAY_MS);
-  expect(await memberships("ada@example.com")).toMatchObject([{ status: "PENDING", userId: result.outs.invitationId }]);
+  expect(await memberships("ada@example.com")).toMatchObject([{ status: "PENDING", invitationId: result.outs.invitationId }]);
   expect(await provider.diff(id, result.outs, inputs)).toEqual({ changes: false, replaces: [] });
 });
 
@@ -199,7 +199,10 @@ test("get by {orgId}/{username}: pending and accepted", async () => {
   expect(pending.props).toMatchObject({ status: "PENDING", invitationId: outs.invitationId });
   await emulatorControl.acceptInvitation(emu, orgId, outs.invitationId!);
   const active = await refresh(`${orgId}/ada@example.com`, {} as OrgInvitationState);
-  expect(active.props).toMatchObject({ status: "ACTIVE", userId: outs.invitationId });
+  // The member's user id, not the invitation's: the two ids differ, as on the real API.
+  const [member] = await memberships("ada@example.com");
+  expect(member!.userId).not.toBe(outs.invitationId);
+  expect(active.props).toMatchObject({ status: "ACTIVE", userId: member!.userId });
 });
 
 test("lost response to the invites POST: read back, one invitation, no error", async () => {
