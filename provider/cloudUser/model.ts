@@ -32,6 +32,12 @@ export interface CloudUserOutputs {
    * the other declared roles there. Absent in state written before it was recorded.
    */
   preexistingRoles?: CloudUserRole[];
+  /**
+   * True when this resource adopted an account that already existed (it did
+   * not create it): Ops Manager's delete then keeps the account. Absent in
+   * state written before it was recorded, and for an account the resource created.
+   */
+  adoptedExisting?: boolean;
   teamIds: string[];
   createdAt?: string;
   lastAuth?: string;
@@ -117,7 +123,13 @@ export function toOpsManagerUpdateBody(inputs: CloudUserInputs): UpdateOpsManage
  */
 export function toOutputs(
   user: CloudUserResponse,
-  declared: { password?: string; roles?: readonly CloudUserRole[]; adopt?: boolean; preexistingRoles?: readonly CloudUserRole[] },
+  declared: {
+    password?: string;
+    roles?: readonly CloudUserRole[];
+    adopt?: boolean;
+    preexistingRoles?: readonly CloudUserRole[];
+    adoptedExisting?: boolean;
+  },
   platform: CloudUserPlatform,
   pending?: readonly CloudUserRole[],
 ): CloudUserOutputs {
@@ -138,6 +150,7 @@ export function toOutputs(
     activeRoles,
     pendingRoles,
     ...optional("preexistingRoles", declared.preexistingRoles ? sortRoles(declared.preexistingRoles) : undefined),
+    ...optional("adoptedExisting", declared.adoptedExisting ? true : undefined),
     teamIds: [...(user.teamIds ?? [])].sort(),
     ...optional("createdAt", user.createdAt),
     ...optional("lastAuth", user.lastAuth),

@@ -14,6 +14,7 @@ import {
   type CloudUserResponse,
 } from "../client/operations/cloudUsers";
 import { checkWith } from "../common/check";
+import { note } from "../common/notes";
 import { answerWasLost, resendIfAnswerLost } from "../common/lostResponse";
 import { configure as configureRuntime, getClient, getSettings } from "../common/runtime";
 import { sameSet } from "../common/sets";
@@ -35,6 +36,7 @@ import {
   sameAccountStore,
   toCreateBody,
   toOpsManagerUpdateBody,
+  toApiRole,
   toOutputs,
   toRefreshedInputs,
   usersApiFor,
@@ -163,13 +165,14 @@ export const provider = {
     const body = toCreateBody(inputs, platform);
     // The roles an adopted account already held; none when this resource creates the account.
     let preexistingRoles: CloudUserRole[] = [];
+    let adoptedExisting = false;
     let user: CloudUserResponse;
     try {
       user = await createCloudUser(client, api, body);
     } catch (err) {
       user = await recoverCreate(err);
     }
-    return { id: user.id, outs: toOutputs(user, { ...inputs, preexistingRoles }, platform) };
+    return { id: user.id, outs: toOutputs(user, { ...inputs, preexistingRoles, adoptedExisting }, platform) };
 
     async function recoverCreate(err: unknown): Promise<CloudUserResponse> {
       if (isConflict(err)) return adoptExisting(err);
@@ -223,6 +226,7 @@ export const provider = {
         }
         const adopted = await bringToDeclaredState(platform, existing, inputs, heldAndDeclared);
         preexistingRoles = held;
+        adoptedExisting = true;
         return adopted;
       } catch (adoptErr) {
         throw failure(`adopting existing ${what}`, adoptErr);
@@ -267,7 +271,7 @@ export const provider = {
     try {
       const current = await getCloudUser(client, usersApiFor(platform), id);
       const user = await bringToDeclaredState(platform, current, news, olds.roles ?? []);
-      return { outs: toOutputs(user, { ...news, preexistingRoles: olds.preexistingRoles }, platform) };
+      return { outs: toOutputs(user, { ...news, preexistingRoles: olds.preexistingRoles, adoptedExisting: olds.adoptedExisting }, platform) };
     } catch (err) {
       throw failure(`updating ${what}`, err);
     }
@@ -284,7 +288,10 @@ export const provider = {
       const declared = unrecorded ? [] : (props.roles ?? []);
       const kept = roleIntersection(props.preexistingRoles ?? [], props.activeRoles ?? []);
       if (platform === "ops-manager") {
-        await deleteOpsManagerUser(client, id);
+        // An account that existed before this resource adopted it is kept: only the roles the resource added go.
+        const adopted = props.adoptedExisting === true || (props.preexistingRoles?.length ?? 0) > 0 || unrecorded;
+        if (adopted) await releaseOpsManagerAccount(client, id, props.username ?? id, roleDifference(declared, props.preexistingRoles ?? []));
+        else await deleteOpsManagerUser(client, id);
       } else if (platform === "cloud-manager") {
         await removeCloudManagerMemberships(client, { id, username: props.username ?? id }, declared, kept);
       } else {
@@ -297,6 +304,36 @@ export const provider = {
     }
   },
 };
+
+/**
+ * Ops Manager destroy of an adopted account: the account stays; the roles this
+ * resource added (declared, not held before adoption) are taken away with one
+ * PATCH of the complete role list (current − added), and a note says why the
+ * account was kept.
+ */
+async function releaseOpsManagerAccount(
+  client: ReturnType<typeof clientFor>,
+  id: string,
+  username: string,
+  added: readonly CloudUserRole[],
+): Promise<void> {
+  const current = await getCloudUser(client, "public-v1", id);
+  const held = (current.roles ?? []).map(fromApiRole);
+  const remaining = roleDifference(held, added);
+  if (remaining.length !== held.length) {
+    // The body sets absolute values: resending it after a lost answer is safe.
+    await resendIfAnswerLost(() => updateOpsManagerUser(client, id, { roles: remaining.map(toApiRole) }));
+  }
+  note(
+    `kept Ops Manager account ${username}: it existed before this resource adopted it, so destroy removed only the roles ` +
+      `the resource added (${added.map(describeRole).join(", ") || "none"}) instead of deleting the account`,
+  );
+}
+
+function describeRole(role: CloudUserRole): string {
+  const scope = role.orgId !== undefined ? `org ${role.orgId}` : role.projectId !== undefined ? `project ${role.projectId}` : "global";
+  return `${role.roleName} (${scope})`;
+}
 
 function sameRole(a: CloudUserRole, b: CloudUserRole): boolean {
   return a.roleName === b.roleName && a.orgId === b.orgId && a.projectId === b.projectId;

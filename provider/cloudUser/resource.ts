@@ -85,6 +85,8 @@ export class CloudUser extends pulumi.dynamic.Resource {
   declare public readonly pendingRoles: pulumi.Output<CloudUserRoleState[]>;
   /** Roles an adopted account held before this resource managed it: delete leaves them (and their memberships) alone. */
   declare public readonly preexistingRoles: pulumi.Output<CloudUserRoleState[] | undefined>;
+  /** True when this resource adopted an account that already existed: on Ops Manager, destroy keeps that account. */
+  declare public readonly adoptedExisting: pulumi.Output<boolean | undefined>;
   declare public readonly teamIds: pulumi.Output<string[]>;
   declare public readonly createdAt: pulumi.Output<string | undefined>;
   declare public readonly lastAuth: pulumi.Output<string | undefined>;
@@ -106,6 +108,7 @@ export class CloudUser extends pulumi.dynamic.Resource {
       activeRoles: undefined,
       pendingRoles: undefined,
       preexistingRoles: undefined,
+      adoptedExisting: undefined,
       teamIds: undefined,
       createdAt: undefined,
       lastAuth: undefined,

@@ -124,6 +124,83 @@ describe.each<CloudUserPlatform>(["atlas", "atlas-v1"])("CloudUser on %s: delete
   });
 });
 
+describe("CloudUser on ops-manager: delete of an adopted account", () => {
+  beforeEach(async () => usePlatform("ops-manager"));
+
+  async function account(id: string): Promise<{ id: string; roles: { orgId?: string; groupId?: string; roleName: string }[] } | undefined> {
+    const state = (await emulatorControl.state(emu)) as { cloudUsers: { id: string; roles: { orgId?: string; groupId?: string; roleName: string }[] }[] };
+    return state.cloudUsers.find((u) => u.id === id);
+  }
+
+  /** Runs `fn`, returning the provider's notes (stderr lines) written meanwhile. */
+  async function notesDuring(fn: () => Promise<unknown>): Promise<string[]> {
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await fn();
+    } finally {
+      spy.mockRestore();
+    }
+    return lines.filter((l) => l.startsWith("pulumi-atlas-users:"));
+  }
+
+  test("the account is kept: destroy removes only the declared roles it did not hold before, and says so", async () => {
+    const { username, id } = await existingOwner("ops-manager");
+    const inputs = await checked(
+      "ops-manager",
+      [{ orgId: emu.orgId, roleName: "ORG_OWNER" }, { projectId: emu.projectId, roleName: "GROUP_OWNER" }, { orgId: emu.orgId, roleName: "ORG_READ_ONLY" }],
+      { adopt: true },
+      username,
+    );
+    const adopted = await provider.create(inputs);
+    expect(adopted.id).toBe(id);
+    expect(adopted.outs).toMatchObject({ adoptedExisting: true });
+    expect((await account(id))!.roles).toContainEqual({ orgId: emu.orgId, roleName: "ORG_READ_ONLY" });
+
+    const notes = await notesDuring(() => provider.delete(id, adopted.outs as CloudUserOutputs));
+    const after = await account(id);
+    expect(after).toBeDefined();
+    expect(after!.roles).toEqual(
+      expect.arrayContaining([
+        { orgId: emu.orgId, roleName: "ORG_OWNER" },
+        { groupId: emu.projectId, roleName: "GROUP_OWNER" },
+      ]),
+    );
+    expect(after!.roles).toHaveLength(2);
+    expect(notes).toEqual([expect.stringMatching(new RegExp(`kept Ops Manager account ${username.replace(/\./g, "\\.")}: it existed before.*ORG_READ_ONLY`))]);
+    // Deleting again (the roles already gone) is fine and keeps the account.
+    await notesDuring(() => provider.delete(id, adopted.outs as CloudUserOutputs));
+    expect(await account(id)).toBeDefined();
+  });
+
+  test("an adopted account that held no role is kept too; state from before the record (adopt: true) keeps it and its roles", async () => {
+    const bare = await checked("ops-manager", []);
+    const { id } = await provider.create(bare);
+    const inputs = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }], { adopt: true }, bare.username);
+    const adopted = (await provider.create(inputs)).outs as CloudUserOutputs;
+    expect(adopted.preexistingRoles).toEqual([]);
+    await notesDuring(() => provider.delete(id, adopted));
+    expect(await account(id)).toMatchObject({ id, roles: [] });
+
+    const { username, id: ownerId } = await existingOwner("ops-manager");
+    const owner = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_OWNER" }, { projectId: emu.projectId, roleName: "GROUP_OWNER" }], { adopt: true }, username);
+    const { preexistingRoles: _p, adoptedExisting: _a, ...oldState } = (await provider.create(owner)).outs as CloudUserOutputs;
+    await notesDuring(() => provider.delete(ownerId, oldState));
+    expect((await account(ownerId))!.roles).toHaveLength(2);
+  });
+
+  test("an account the resource created is deleted, adopt: true or not", async () => {
+    const inputs = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }], { adopt: true });
+    const { id, outs } = await provider.create(inputs);
+    expect(outs.adoptedExisting).toBeUndefined();
+    await provider.delete(id, outs as CloudUserOutputs);
+    expect(await account(id)).toBeUndefined();
+  });
+});
+
 describe("CloudUser on cloud-manager: adoption", () => {
   beforeEach(async () => usePlatform("cloud-manager"));
 
