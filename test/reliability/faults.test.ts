@@ -2,9 +2,12 @@
  * Faults through the real engine, one stack against one emulator: 429 storms
  * (create, read, update, delete), 5xx on POST (read back before any retry) and on GET/DELETE
  * (retried), lost responses (applied, then the connection reset), and
- * answers slower than the request timeout. After each run: the emulator and
- * Pulumi's state hold the same users, each once, and the next run converges.
+ * answers slower than the request timeout; for a CloudUser, a lost account
+ * create and 429 storms on the membership endpoints (role change, delete).
+ * After each run: the emulator and Pulumi's state hold the same users,
+ * accounts and memberships, each once, and the next run converges.
  */
+import { CloudUser } from "../../provider/cloudUser";
 import { DatabaseUser } from "../../provider/databaseUser";
 import { OrgInvitation } from "../../provider/orgInvitation";
 import type { OrgRoleName } from "../../provider/orgInvitation/resource";
@@ -26,10 +29,19 @@ interface InviteDecl {
   username: string;
   roles: OrgRoleName[];
 }
+interface CloudDecl {
+  username: string;
+  /** Role names in the emulator's org and project. */
+  orgRole: string;
+  projectRole: string;
+}
 
 const DB_POST = /\/groups\/[a-f0-9]{24}\/databaseUsers$/;
 const DB_ONE = /\/groups\/[a-f0-9]{24}\/databaseUsers\/admin\/[^/]+$/;
 const ORG_POST = /\/orgs\/[a-f0-9]{24}\/users$/;
+const CLOUD_POST = /^\/api\/atlas\/v2\/users$/;
+/** Atlas org and project membership endpoints (invite, read, :addRole, :removeRole, remove). */
+const MEMBERSHIPS = /^\/api\/atlas\/v2\/(orgs|groups)\/[a-f0-9]{24}\/users(\/|$)/;
 
 /** A fault rule's path is a regular expression source. */
 const src = (re: RegExp) => re.source;
@@ -39,6 +51,7 @@ describeEngine("faults through the engine", () => {
   let stack: EngineStack;
   let dbUsers: DbDecl[] = [];
   let invites: InviteDecl[] = [];
+  let cloudUsers: CloudDecl[] = [];
   /** What runs outside the harness's `up` printed (scanned for secrets too). */
   let extraOutput = "";
 
@@ -55,11 +68,27 @@ describeEngine("faults through the engine", () => {
     for (const i of invites) {
       new OrgInvitation(i.username.split("@")[0], { orgId: emu.orgId, username: i.username, roles: i.roles });
     }
+    for (const [n, c] of cloudUsers.entries()) {
+      new CloudUser(`cloud-${c.username.split("@")[0]}`, {
+        username: c.username,
+        // Not derived from the username: Atlas refuses a password that contains it.
+        password: passwordOf(`account-${n}`),
+        firstName: "Carol",
+        lastName: "Shaw",
+        country: "US",
+        mobileNumber: "212-555-0100",
+        roles: [
+          { orgId: emu.orgId, roleName: c.orgRole },
+          { projectId: emu.projectId, roleName: c.projectRole },
+        ],
+      });
+    }
   };
 
-  const declare = (db: DbDecl[], inv: InviteDecl[] = invites) => {
+  const declare = (db: DbDecl[], inv: InviteDecl[] = invites, cloud: CloudDecl[] = cloudUsers) => {
     dbUsers = db;
     invites = inv;
+    cloudUsers = cloud;
   };
 
   /** Runs `up` with these faults armed, returns this run's request log. */
@@ -179,19 +208,46 @@ describeEngine("faults through the engine", () => {
         { username: "lost-create" },
       ],
       [...invites, { username: "alan@example.com", roles: ["ORG_MEMBER"] }],
+      [{ username: "carol@example.com", orgRole: "ORG_MEMBER", projectRole: "GROUP_READ_ONLY" }],
     );
     const { up, log } = await upWith([
       { method: "POST", path: src(DB_POST), reset: true, afterCommit: true, times: 1 },
       { method: "PATCH", path: src(DB_ONE), reset: true, afterCommit: true, times: 1 },
       { method: "DELETE", path: src(DB_ONE), reset: true, afterCommit: true, times: 1 },
       { method: "POST", path: src(ORG_POST), reset: true, afterCommit: true, times: 1 },
+      { method: "POST", path: src(CLOUD_POST), reset: true, afterCommit: true, times: 1 },
     ]);
-    expect(up.summary).toMatchObject({ create: 2, update: 1, delete: 1 });
+    expect(up.summary).toMatchObject({ create: 3, update: 1, delete: 1 });
     // Each create was sent once: the lost answer was recovered by reading back, not by a blind re-POST.
     expect(requestsTo(log, "POST", DB_POST)).toHaveLength(1);
     expect(requestsTo(log, "POST", ORG_POST)).toHaveLength(1);
+    expect(requestsTo(log, "POST", CLOUD_POST)).toHaveLength(1);
     const live = await emulatorView(emu);
     expect(live.databaseUsers.find((u) => u.username === "rl-1")).toMatchObject({ description: "changed while the answer was lost" });
+    const identities = await expectStateMatchesEmulator(stack, emu);
+    expect(identities.cloudUsers).toEqual(["carol@example.com"]);
+    expect(identities.orgMembers).toContain(`${emu.orgId}/carol@example.com`);
+    expect(identities.projectMembers).toEqual([`${emu.projectId}/carol@example.com`]);
+    await expectConverged();
+  });
+
+  test("429 storm on the membership endpoints while a CloudUser's roles change: every call retried after Retry-After, roles end as declared", async () => {
+    // Carol accepted her invitation: the change goes through :addRole / :removeRole on live memberships.
+    const carol = (await emulatorView(emu)).cloudUsers.find((u) => u.username === "carol@example.com")!;
+    await emulatorControl.acceptInvitation(emu, emu.orgId, carol.id);
+    declare(dbUsers, invites, [{ username: "carol@example.com", orgRole: "ORG_READ_ONLY", projectRole: "GROUP_DATA_ACCESS_READ_ONLY" }]);
+    const { up, log } = await upWith([{ path: src(MEMBERSHIPS), status: 429, retryAfter: 1, times: 6 }]);
+    expect(up.summary).toMatchObject({ update: 1, create: 0, delete: 0, replace: 0 });
+    const calls = log.filter((r) => MEMBERSHIPS.test(r.path) && r.auth !== "digest-challenge");
+    expect(statusCounts(calls)[429]).toBe(6);
+    // Every 429 was followed by a successful repeat: nothing failed.
+    expect(calls.filter((r) => r.status >= 400 && r.status !== 429 && r.status !== 404)).toEqual([]);
+    const membership = (await emulatorView(emu)).orgMemberships.find((m) => m.userId === carol.id)! as unknown as {
+      orgRoles: string[];
+      groupRoleAssignments: { groupId: string; groupRoles: string[] }[];
+    };
+    expect(membership.orgRoles).toEqual(["ORG_READ_ONLY"]);
+    expect(membership.groupRoleAssignments).toEqual([{ groupId: emu.projectId, groupRoles: ["GROUP_DATA_ACCESS_READ_ONLY"] }]);
     await expectStateMatchesEmulator(stack, emu);
     await expectConverged();
   });
@@ -238,11 +294,21 @@ describeEngine("faults through the engine", () => {
     }
   });
 
-  test("destroy leaves nothing behind", async () => {
-    const destroy = await stack.destroy();
-    expect(destroy.summary.delete).toBeGreaterThan(0);
-    const live = await expectStateMatchesEmulator(stack, emu);
-    expect(live).toEqual({ databaseUsers: [], orgMembers: [] });
+  test("destroy under a 429 storm on the membership endpoints leaves nothing behind but the account Atlas cannot delete, without any membership", async () => {
+    await emulatorControl.clearRequests(emu);
+    await emulatorControl.setFaults(emu, [{ path: src(MEMBERSHIPS), status: 429, retryAfter: 1, times: 4 }]);
+    try {
+      const destroy = await stack.destroy();
+      expect(destroy.summary.delete).toBeGreaterThan(0);
+    } finally {
+      await emulatorControl.clearFaults(emu);
+    }
+    const calls = (await emulatorControl.requests(emu)).filter((r) => MEMBERSHIPS.test(r.path) && r.auth !== "digest-challenge");
+    expect(statusCounts(calls)[429]).toBe(4);
+    // Atlas has no API to delete an account: Carol's stays, and must hold no membership.
+    const live = await expectStateMatchesEmulator(stack, emu, { retainedAccounts: ["carol@example.com"] });
+    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [] });
+    expect((await emulatorView(emu)).cloudUsers.map((u) => u.username)).toEqual(["carol@example.com"]);
   });
 });
 

@@ -1,8 +1,22 @@
 /**
  * The reliability invariant: after any run, faulty or not, what the emulator
  * holds and what Pulumi's state says exists are the same set, with no
- * duplicate on either side. Database users are keyed by project, auth
- * database and username; org memberships (OrgInvitation) by org and username.
+ * duplicate on either side, for all three resources:
+ *
+ * - database users, keyed by project, auth database and username;
+ * - cloud user accounts (CloudUser), keyed by username;
+ * - org memberships, keyed by org and username: an OrgInvitation's, and the
+ *   ones a CloudUser's declared roles imply (each org role's org, and the org
+ *   of each project role's project, which Atlas makes the person a member of);
+ * - project memberships, keyed by project and username: an OrgInvitation's
+ *   `projectRoles` and a CloudUser's project roles.
+ *
+ * A membership counts whatever its status (pending, active, expired,
+ * rejected): it is there until someone removes it. Two exceptions, both
+ * named by the test: people seeded or invited outside the stack
+ * (`outsideStack`, left out everywhere), and accounts whose CloudUser was
+ * deleted on a platform that cannot delete an account (`retainedAccounts`:
+ * Atlas, Cloud Manager); those accounts stay but must hold no membership.
  */
 import { emulatorControl, type EmulatorHandle, type LoggedRequest } from "./emulator";
 import type { EngineStack } from "./engine";
@@ -15,46 +29,101 @@ export const CLOUD_USER_TYPE = "CloudUser";
 export const typeName = (type: string) => type.slice(type.lastIndexOf(":") + 1);
 
 interface EmulatorStateView {
+  projects: { id: string; orgId: string }[];
   databaseUsers: { groupId: string; databaseName: string; username: string }[];
-  orgMemberships: { orgId: string; username: string; status: string; userId: string }[];
+  orgMemberships: {
+    orgId: string;
+    username: string;
+    status: string;
+    userId: string;
+    groupRoleAssignments: { groupId: string; groupRoles: string[] }[];
+  }[];
   cloudUsers: { id: string; username: string }[];
 }
 
 export interface IdentitySets {
   /** `projectId/databaseName/username`, sorted. */
   databaseUsers: string[];
+  /** Account usernames (lower case), sorted. */
+  cloudUsers: string[];
   /** `orgId/username` (lower case), sorted. */
   orgMembers: string[];
+  /** `projectId/username` (lower case), sorted. */
+  projectMembers: string[];
+}
+
+/** The usernames a comparison leaves out (see the file comment). */
+export interface InvariantExceptions {
+  /** People seeded or invited outside the stack: their accounts and memberships are not compared. */
+  outsideStack?: readonly string[];
+  /** Accounts whose CloudUser was deleted where no API deletes an account: the account is not compared, its memberships are. */
+  retainedAccounts?: readonly string[];
 }
 
 export async function emulatorView(emu: EmulatorHandle): Promise<EmulatorStateView> {
   return (await emulatorControl.state(emu)) as unknown as EmulatorStateView;
 }
 
-/** What the emulator holds; `ignoreOrgMembers` are members seeded or made outside the stack. */
-export async function emulatorIdentities(emu: EmulatorHandle, ignoreOrgMembers: readonly string[] = []): Promise<IdentitySets> {
-  const state = await emulatorView(emu);
-  const ignored = new Set(ignoreOrgMembers.map((u) => u.toLowerCase()));
+const lower = (username: unknown) => String(username).toLowerCase();
+const sortedUnique = (items: Iterable<string>) => [...new Set(items)].sort();
+
+/** What the emulator holds, without the exceptions. */
+export async function emulatorIdentities(emu: EmulatorHandle, except: InvariantExceptions = {}): Promise<IdentitySets> {
+  return identitiesIn(await emulatorView(emu), except);
+}
+
+function identitiesIn(state: EmulatorStateView, except: InvariantExceptions): IdentitySets {
+  const outside = new Set((except.outsideStack ?? []).map(lower));
+  const retained = new Set((except.retainedAccounts ?? []).map(lower));
+  const memberships = state.orgMemberships.filter((m) => !outside.has(lower(m.username)));
   return {
     databaseUsers: state.databaseUsers.map((u) => `${u.groupId}/${u.databaseName}/${u.username}`).sort(),
-    orgMembers: state.orgMemberships
-      .filter((m) => !ignored.has(m.username.toLowerCase()))
-      .map((m) => `${m.orgId}/${m.username.toLowerCase()}`)
+    cloudUsers: state.cloudUsers
+      .map((u) => lower(u.username))
+      .filter((u) => !outside.has(u) && !retained.has(u))
+      .sort(),
+    orgMembers: memberships.map((m) => `${m.orgId}/${lower(m.username)}`).sort(),
+    projectMembers: memberships
+      .flatMap((m) => (m.groupRoleAssignments ?? []).filter((a) => a.groupRoles.length > 0).map((a) => `${a.groupId}/${lower(m.username)}`))
       .sort(),
   };
 }
 
-/** What Pulumi's state says exists (from `pulumi stack export`). */
-export async function stateIdentities(stack: EngineStack): Promise<IdentitySets> {
+interface DeclaredRole {
+  orgId?: string;
+  projectId?: string;
+  roleName: string;
+}
+
+/**
+ * What Pulumi's state says exists (from `pulumi stack export`). `projects`
+ * maps a CloudUser's project roles to the org they make the person a member of.
+ */
+export async function stateIdentities(stack: EngineStack, projects: readonly { id: string; orgId: string }[] = []): Promise<IdentitySets> {
   const resources = await stack.resources();
-  const outputs = (type: string) => resources.filter((r) => typeName(r.type) === type).map((r) => r.outputs as Record<string, string>);
+  const outputs = (type: string) => resources.filter((r) => typeName(r.type) === type).map((r) => r.outputs as Record<string, any>);
+  const orgOf = new Map(projects.map((p) => [p.id, p.orgId]));
+  const invitations = outputs(ORG_INVITATION_TYPE);
+  const cloudUsers = outputs(CLOUD_USER_TYPE);
+  const orgMembers: string[] = invitations.map((o) => `${o.orgId}/${lower(o.username)}`);
+  const projectMembers: string[] = invitations.flatMap((o) =>
+    ((o.projectRoles ?? []) as { projectId: string; roles: string[] }[]).filter((p) => p.roles.length > 0).map((p) => `${p.projectId}/${lower(o.username)}`),
+  );
+  for (const o of cloudUsers) {
+    const roles = (o.roles ?? []) as DeclaredRole[];
+    const username = lower(o.username);
+    // One membership per org and per project, however many roles this resource declares there.
+    const orgs = roles.map((r) => r.orgId ?? (r.projectId ? (orgOf.get(r.projectId) ?? `(org of project ${r.projectId})`) : undefined));
+    orgMembers.push(...sortedUnique(orgs.filter((id): id is string => id !== undefined)).map((id) => `${id}/${username}`));
+    projectMembers.push(...sortedUnique(roles.flatMap((r) => (r.projectId ? [r.projectId] : []))).map((id) => `${id}/${username}`));
+  }
   return {
     databaseUsers: outputs(DATABASE_USER_TYPE)
       .map((o) => `${o.projectId}/${o.databaseName}/${o.username}`)
       .sort(),
-    orgMembers: outputs(ORG_INVITATION_TYPE)
-      .map((o) => `${o.orgId}/${String(o.username).toLowerCase()}`)
-      .sort(),
+    cloudUsers: cloudUsers.map((o) => lower(o.username)).sort(),
+    orgMembers: orgMembers.sort(),
+    projectMembers: projectMembers.sort(),
   };
 }
 
@@ -66,14 +135,19 @@ function duplicates(items: readonly string[]): string[] {
  * Fails unless the emulator and the state hold the same identities, each
  * once. Returns them for further checks.
  */
-export async function expectStateMatchesEmulator(
-  stack: EngineStack,
-  emu: EmulatorHandle,
-  opts: { ignoreOrgMembers?: readonly string[] } = {},
-): Promise<IdentitySets> {
-  const [live, recorded] = await Promise.all([emulatorIdentities(emu, opts.ignoreOrgMembers), stateIdentities(stack)]);
-  expect({ duplicatesInState: duplicates(recorded.databaseUsers.concat(recorded.orgMembers)) }).toEqual({ duplicatesInState: [] });
-  expect({ duplicatesInEmulator: duplicates(live.databaseUsers.concat(live.orgMembers)) }).toEqual({ duplicatesInEmulator: [] });
+export async function expectStateMatchesEmulator(stack: EngineStack, emu: EmulatorHandle, except: InvariantExceptions = {}): Promise<IdentitySets> {
+  const view = await emulatorView(emu);
+  const live = identitiesIn(view, except);
+  const recorded = await stateIdentities(stack, view.projects);
+  for (const [side, sets] of [
+    ["State", recorded],
+    ["Emulator", live],
+  ] as const) {
+    const found = Object.fromEntries(Object.entries(sets).map(([kind, items]) => [kind, duplicates(items)]));
+    expect({ [`duplicatesIn${side}`]: found }).toEqual({
+      [`duplicatesIn${side}`]: { databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [] },
+    });
+  }
   expect(recorded).toEqual(live);
   return live;
 }
