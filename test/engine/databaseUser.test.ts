@@ -220,6 +220,30 @@ describeEngine("DatabaseUser through the engine: every auth type, adopt, get, up
     expect(result.summary).toMatchObject({ delete: 8 });
     expect((await emulatorUsers(emu, projectId)).map((u) => u.username)).toEqual(["CN=reader,O=acme"]);
   });
+
+  test("a project at its 100-user limit: up fails naming the limit, records nothing; once the seeded users are gone the next up creates the user", async () => {
+    const fullProject = await newProject(emu);
+    const seeded = Array.from({ length: 100 }, (_, i) => ({ groupId: fullProject, username: `seeded-${i}`, password: "seeded-Password-1", roles }));
+    await emulatorControl.seed(emu, { databaseUsers: seeded });
+    stack.setProgram(program({ over: { projectId: fullProject, username: "one-too-many", password: "over-Password-1", roles } }));
+    const err = await stack.up().then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(new RegExp(`creating database user one-too-many \\(admin\\) in project ${fullProject}: .*403 GROUP_USERS_LIMIT_EXCEEDED`));
+    expect(err?.message).toContain("The project already has the maximum of 100 database users: delete users it no longer needs");
+    expect(err?.message).not.toContain("over-Password-1");
+    expect(await stack.resources(TYPE)).toEqual([]);
+    expect(await emulatorUsers(emu, fullProject)).toHaveLength(100);
+
+    // The seed is removed (through the API, as an operator would), then the same program converges.
+    const ui = apiClient(emu, await serviceAccountToken(emu));
+    for (const u of seeded) {
+      const res = await ui({ method: "DELETE", path: `/api/atlas/v2/groups/${fullProject}/databaseUsers/admin/${u.username}`, version: "2023-01-01" });
+      expect(res.status).toBe(204);
+    }
+    const up = await stack.up();
+    expect(up.summary).toMatchObject({ create: 1, update: 0, replace: 0, delete: 0 });
+    expect((await emulatorUsers(emu, fullProject)).map((u) => u.username)).toEqual(["one-too-many"]);
+    expect((await stack.resources(TYPE)).map((r) => r.id)).toEqual([`${fullProject}/admin/one-too-many`]);
+  });
 });
 
 describeEngine("DatabaseUser through the engine: temporary users once they expire", () => {
