@@ -125,10 +125,14 @@ describe("Atlas v2 /users (2023-01-01)", () => {
     expect(dup.body.errorCode).toBe("USER_ALREADY_EXISTS");
 
     const username = uniqueEmail("pw");
-    const containsName = await v2("POST", "/users", atlasUser({ username, password: `x${username.split("@")[0]}!` }));
+    const containsName = await v2("POST", "/users", atlasUser({ username, password: `x${username.toUpperCase()}!` }));
     expect(containsName.status).toBe(400);
     expect(containsName.body.errorCode).toBe("WEAK_PASSWORD");
     expect(containsName.body.detail).toContain("username");
+    // Only the whole username counts (the documented rule), as in the provider's check.
+    const other = uniqueEmail("pw");
+    const localPartOnly = await v2("POST", "/users", atlasUser({ username: other, password: `x${other.split("@")[0]}!` }));
+    expect(localPartOnly.status).toBe(200);
     const common = await v2("POST", "/users", atlasUser({ password: "Password123" }));
     expect(common.status).toBe(400);
     expect(common.body.errorCode).toBe("COMMON_PASSWORD");
