@@ -101,15 +101,35 @@ export function toCreateBody(inputs: CloudUserInputs, platform: CloudUserPlatfor
   };
 }
 
-/** State → Ops Manager PATCH body: the declared profile fields and the complete declared role list. */
-export function toOpsManagerUpdateBody(inputs: CloudUserInputs): UpdateOpsManagerUserBody {
+/**
+ * State → Ops Manager PATCH body: the declared profile fields and, when given,
+ * `roles` (the complete list the account is to hold, see {@link opsManagerRoleList});
+ * without `roles` the account's roles are left as they are.
+ */
+export function toOpsManagerUpdateBody(inputs: CloudUserInputs, roles?: readonly CloudUserRole[]): UpdateOpsManagerUserBody {
   return {
     ...optional("emailAddress", inputs.emailAddress),
     ...optional("firstName", inputs.firstName),
     ...optional("lastName", inputs.lastName),
     ...optional("mobileNumber", inputs.mobileNumber),
-    roles: (inputs.roles ?? []).map(toApiRole),
+    ...optional("roles", roles?.map(toApiRole)),
   };
+}
+
+/**
+ * The complete role list for Ops Manager's PATCH (which replaces the account's
+ * roles), such that only the roles this resource manages change: roles declared
+ * before (`previouslyDeclared`) and no longer declared go, declared roles are
+ * added, and every other role the account holds (`held`: given before adoption,
+ * or in the UI) stays.
+ */
+export function opsManagerRoleList(
+  held: readonly CloudUserRole[],
+  previouslyDeclared: readonly CloudUserRole[],
+  declared: readonly CloudUserRole[],
+): CloudUserRole[] {
+  const kept = roleDifference(held, roleDifference(previouslyDeclared, declared));
+  return [...kept, ...roleDifference(declared, kept)];
 }
 
 /**
@@ -209,7 +229,7 @@ export function changeableFields(platform: CloudUserPlatform): readonly ProfileF
  * Profile fields the new inputs change. A field left out of the program is
  * not managed, so leaving it out is never a change.
  */
-export function changedProfileFields(olds: Partial<CloudUserOutputs>, news: CloudUserInputs): ProfileField[] {
+export function changedProfileFields(olds: Partial<Record<ProfileField, string>>, news: CloudUserInputs): ProfileField[] {
   return PROFILE_FIELDS.filter((f) => news[f] !== undefined && news[f] !== olds[f]);
 }
 

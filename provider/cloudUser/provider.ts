@@ -26,10 +26,12 @@ import {
   removeCloudManagerMemberships,
 } from "./memberships";
 import {
+  changeableFields,
   changedProfileFields,
   fromApiRole,
   forbiddenChanges,
   forbiddenRoleChanges,
+  opsManagerRoleList,
   roleChanges,
   roleDifference,
   roleIntersection,
@@ -93,7 +95,11 @@ function matchesRequest(user: CloudUserResponse, inputs: CloudUserInputs): boole
   );
 }
 
-/** Brings roles of an existing account to the declaration; Ops Manager also takes the profile fields. */
+/**
+ * Brings the roles this resource manages to the declaration (adding the declared
+ * ones, withdrawing those `previouslyDeclared` no longer declared; other roles
+ * stay); Ops Manager also takes the declared profile fields.
+ */
 async function bringToDeclaredState(
   platform: CloudUserPlatform,
   user: CloudUserResponse,
@@ -104,8 +110,16 @@ async function bringToDeclaredState(
   const api = usersApiFor(platform);
   const target = inputs.roles ?? [];
   if (platform === "ops-manager") {
+    // PATCH replaces the whole role list: change only the roles this resource manages, keep the rest (`user` was
+    // read just before). Nothing to change (roles nor editable profile fields): no request.
+    const held = (user.roles ?? []).map(fromApiRole);
+    const roles = opsManagerRoleList(held, previouslyDeclared, target);
+    const rolesChange = !sameSet(roles, held);
+    const profileChange = changedProfileFields(user, inputs).some((f) => changeableFields(platform).includes(f));
+    if (!rolesChange && !profileChange) return user;
     // The body sets absolute values: resending it after a lost answer is safe.
-    return resendIfAnswerLost(() => updateOpsManagerUser(client, user.id, toOpsManagerUpdateBody(inputs)));
+    const body = toOpsManagerUpdateBody(inputs, rolesChange ? roles : undefined);
+    return resendIfAnswerLost(() => updateOpsManagerUser(client, user.id, body));
   }
   const { add, remove } = roleChanges(previouslyDeclared, target);
   if (platform === "cloud-manager") {

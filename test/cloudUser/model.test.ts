@@ -2,6 +2,7 @@ import {
   changedProfileFields,
   forbiddenChanges,
   forbiddenRoleChanges,
+  opsManagerRoleList,
   roleChanges,
   sameAccountStore,
   toCreateBody,
@@ -45,9 +46,27 @@ describe("state → create body", () => {
     expect(body).not.toHaveProperty("mobileNumber");
   });
 
-  test("Ops Manager update body: declared profile fields and the whole role list, never the password or country", () => {
-    const body = toOpsManagerUpdateBody({ ...inputs, mobileNumber: "555", roles: [{ roleName: "GLOBAL_READ_ONLY" }] });
-    expect(body).toEqual({ firstName: "Jane", lastName: "Doe", mobileNumber: "555", roles: [{ roleName: "GLOBAL_READ_ONLY" }] });
+  test("Ops Manager update body: declared profile fields and the given complete role list, never the password or country", () => {
+    const body = toOpsManagerUpdateBody({ ...inputs, mobileNumber: "555" }, [{ roleName: "GLOBAL_READ_ONLY" }, projectRead]);
+    expect(body).toEqual({
+      firstName: "Jane",
+      lastName: "Doe",
+      mobileNumber: "555",
+      roles: [{ roleName: "GLOBAL_READ_ONLY" }, { groupId: PROJECT, roleName: "GROUP_READ_ONLY" }],
+    });
+    // No role list: the account's roles are left as they are.
+    expect(toOpsManagerUpdateBody(inputs)).not.toHaveProperty("roles");
+  });
+
+  const orgOwner = { orgId: ORG, roleName: "ORG_OWNER" };
+  const globalRead = { roleName: "GLOBAL_READ_ONLY" };
+  test.each<[string, object[], object[], object[], object[]]>([
+    ["adopt: add the declared, keep the held", [orgOwner], [], [orgMember], [orgOwner, orgMember]],
+    ["a declared role no longer declared goes; a never-declared one stays", [orgOwner, orgMember, projectRead], [orgMember, projectRead], [orgMember], [orgOwner, orgMember]],
+    ["a role given elsewhere survives a new declaration", [orgMember, globalRead], [orgMember], [orgMember, projectRead], [orgMember, globalRead, projectRead]],
+    ["nothing changes: the held list", [orgOwner, orgMember], [orgMember], [orgMember], [orgOwner, orgMember]],
+  ])("Ops Manager role list: %s", (_name, held, previouslyDeclared, declared, expected) => {
+    expect(opsManagerRoleList(held as never, previouslyDeclared as never, declared as never)).toEqual(expected);
   });
 });
 

@@ -12,6 +12,7 @@ import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
 import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
 import { removeProjectUser } from "../../provider/client/operations/projectUsers";
 import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
+import { updateOpsManagerUser } from "../../provider/client/operations/cloudUsers";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { configureForEmulator } from "../support/provider";
 
@@ -55,6 +56,12 @@ async function checked(platform: CloudUserPlatform, roles: Role[], extra: Record
 async function memberships(id: string): Promise<{ orgId: string; status: string; orgRoles: string[]; groupRoleAssignments: { groupId: string; groupRoles: string[] }[] }[]> {
   const state = (await emulatorControl.state(emu)) as { orgMemberships: { userId: string; orgId: string; status: string; orgRoles: string[]; groupRoleAssignments: { groupId: string; groupRoles: string[] }[] }[] };
   return state.orgMemberships.filter((m) => m.userId === id);
+}
+
+/** The Ops Manager account as the emulator holds it (roles spelt as the API does). */
+async function account(id: string): Promise<{ id: string; roles: { orgId?: string; groupId?: string; roleName: string }[] } | undefined> {
+  const state = (await emulatorControl.state(emu)) as { cloudUsers: { id: string; roles: { orgId?: string; groupId?: string; roleName: string }[] }[] };
+  return state.cloudUsers.find((u) => u.id === id);
 }
 
 /** An account someone else made: org owner and project owner, accepted. */
@@ -126,11 +133,6 @@ describe.each<CloudUserPlatform>(["atlas", "atlas-v1"])("CloudUser on %s: delete
 
 describe("CloudUser on ops-manager: delete of an adopted account", () => {
   beforeEach(async () => usePlatform("ops-manager"));
-
-  async function account(id: string): Promise<{ id: string; roles: { orgId?: string; groupId?: string; roleName: string }[] } | undefined> {
-    const state = (await emulatorControl.state(emu)) as { cloudUsers: { id: string; roles: { orgId?: string; groupId?: string; roleName: string }[] }[] };
-    return state.cloudUsers.find((u) => u.id === id);
-  }
 
   /** Runs `fn`, returning the provider's notes (stderr lines) written meanwhile. */
   async function notesDuring(fn: () => Promise<unknown>): Promise<string[]> {
@@ -292,3 +294,90 @@ describe("CloudUser on cloud-manager: removed from the org by hand after accepta
   });
 });
 
+describe("CloudUser on ops-manager: only the declared roles are managed (PATCH keeps the others)", () => {
+  beforeEach(async () => usePlatform("ops-manager"));
+
+  const orgOwner = () => ({ orgId: emu.orgId, roleName: "ORG_OWNER" });
+  const groupOwner = () => ({ groupId: emu.projectId, roleName: "GROUP_OWNER" });
+  const sorted = (roles: { orgId?: string; groupId?: string; roleName: string }[]) =>
+    [...roles].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+  async function patchesDuring(fn: () => Promise<unknown>): Promise<{ path: string }[]> {
+    await emulatorControl.clearRequests(emu);
+    await fn();
+    return (await emulatorControl.requests(emu)).filter((r) => r.method === "PATCH" && r.auth !== "digest-challenge");
+  }
+
+  test("adopting with a subset of roles adds the declared one and keeps the roles the account held", async () => {
+    const { username, id } = await existingOwner("ops-manager");
+    const inputs = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_READ_ONLY" }], { adopt: true }, username);
+    const adopted = (await provider.create(inputs)).outs as CloudUserOutputs;
+    expect(sorted((await account(id))!.roles)).toEqual(sorted([orgOwner(), groupOwner(), { orgId: emu.orgId, roleName: "ORG_READ_ONLY" }]));
+    expect(adopted.preexistingRoles).toHaveLength(2);
+  });
+
+  test("adopting an account that already holds every declared role (same profile) sends no PATCH", async () => {
+    const { username, id } = await existingOwner("ops-manager");
+    const inputs = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_OWNER" }], { adopt: true }, username);
+    const patches = await patchesDuring(() => provider.create(inputs));
+    expect(patches).toEqual([]);
+    expect(sorted((await account(id))!.roles)).toEqual(sorted([orgOwner(), groupOwner()]));
+  });
+
+  test("removing a declared role removes only it; roles never declared stay", async () => {
+    const { username, id } = await existingOwner("ops-manager");
+    const declared = [
+      { orgId: emu.orgId, roleName: "ORG_READ_ONLY" },
+      { projectId: emu.projectId, roleName: "GROUP_READ_ONLY" },
+    ];
+    const inputs = await checked("ops-manager", declared, { adopt: true }, username);
+    const adopted = (await provider.create(inputs)).outs as CloudUserOutputs;
+    const news = await checked("ops-manager", [declared[0]!], { adopt: true }, username);
+    const patches = await patchesDuring(() => provider.update(id, adopted, news));
+    expect(patches.map((r) => r.path)).toEqual([`/api/public/v1.0/users/${id}`]);
+    expect(sorted((await account(id))!.roles)).toEqual(sorted([orgOwner(), groupOwner(), { orgId: emu.orgId, roleName: "ORG_READ_ONLY" }]));
+  });
+
+  test("a role given in the UI that was never declared survives an update of the declared roles", async () => {
+    const inputs = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    const { id, outs } = await provider.create(inputs);
+    await emulatorControl.acceptInvitation(emu, emu.orgId, id);
+    const active = (await provider.read(id, outs as CloudUserOutputs)).props as CloudUserOutputs;
+    // Someone else (the UI, another tool) grants a global role.
+    await updateOpsManagerUser(getClient({ platform: "ops-manager" }), id, {
+      roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { roleName: "GLOBAL_READ_ONLY" }],
+    });
+    const news = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { projectId: emu.projectId, roleName: "GROUP_READ_ONLY" }], {}, inputs.username);
+    const updated = (await provider.update(id, active, news)).outs as CloudUserOutputs;
+    expect(sorted((await account(id))!.roles)).toEqual(
+      sorted([{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { groupId: emu.projectId, roleName: "GROUP_READ_ONLY" }, { roleName: "GLOBAL_READ_ONLY" }]),
+    );
+    expect(updated.roles).toEqual(news.roles);
+    expect(await provider.diff(id, updated, news)).toMatchObject({ changes: false });
+  });
+
+  test("adopt, change the declared roles, destroy: the account is left with exactly its pre-adoption roles", async () => {
+    const { username, id } = await existingOwner("ops-manager");
+    const inputs = await checked(
+      "ops-manager",
+      [{ orgId: emu.orgId, roleName: "ORG_READ_ONLY" }, { projectId: emu.projectId, roleName: "GROUP_OWNER" }],
+      { adopt: true },
+      username,
+    );
+    const adopted = (await provider.create(inputs)).outs as CloudUserOutputs;
+    const news = await checked(
+      "ops-manager",
+      [{ orgId: emu.orgId, roleName: "ORG_READ_ONLY" }, { projectId: emu.projectId, roleName: "GROUP_OWNER" }, { roleName: "GLOBAL_READ_ONLY" }],
+      { adopt: true },
+      username,
+    );
+    const updated = (await provider.update(id, adopted, news)).outs as CloudUserOutputs;
+    jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      await provider.delete(id, updated);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(sorted((await account(id))!.roles)).toEqual(sorted([orgOwner(), groupOwner()]));
+  });
+});
