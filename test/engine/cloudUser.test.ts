@@ -15,6 +15,11 @@ import { CloudUser } from "../../provider";
 import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
+import { configureForEmulator } from "../support/provider";
+import { provider } from "../../provider/cloudUser/provider";
+import { toApiRole } from "../../provider/cloudUser/model";
+import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
+import { updateOpsManagerUser } from "../../provider/client/operations/cloudUsers";
 
 jest.setTimeout(300_000);
 
@@ -183,6 +188,21 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
       expect(out.activeRoles).toHaveLength(a.changedRoles(emu).length);
       expect(out.pendingRoles).toEqual([]);
     }
+  });
+
+  test("ops-manager: a role given outside the program (the UI) survives an up that changes the declared roles", async () => {
+    // Someone grants a role in the Ops Manager UI: PATCH /users/{id} with the account's roles plus one.
+    await configureForEmulator(provider, emu, { platform: "ops-manager" });
+    const id = ids["on-ops-manager"]!;
+    const ui = { roleName: "GLOBAL_MONITORING_ADMIN" };
+    await updateOpsManagerUser(getClient({ platform: "ops-manager" }), id, { roles: [...accounts[2]!.changedRoles(emu).map(toApiRole), ui] });
+    await resetRuntimeForTests();
+
+    stack.setProgram(program("roles"));
+    const up = await stack.up();
+    const out = up.outputs["on-ops-manager"] as { activeRoles: Role[] };
+    expect(out.activeRoles).toEqual(expect.arrayContaining([...accounts[2]!.roles(emu), ui]));
+    expect(out.activeRoles).toHaveLength(accounts[2]!.roles(emu).length + 1);
   });
 
   test.each(["on-atlas", "on-atlas-v1", "on-ops-manager"])(
