@@ -14,8 +14,4 @@ module.exports = {
   },
   testTimeout: 60000,
   maxWorkers: 2,
-  // A worker that ran engine files (Automation API, gRPC) holds a large heap;
-  // jest restarts a worker above this size between files instead of letting
-  // it grow through the whole run.
-  workerIdleMemoryLimit: "768MB",
 };
