@@ -8,46 +8,30 @@
 import { provider } from "../../provider/cloudUser/provider";
 import type { CloudUserOutputs } from "../../provider/cloudUser/model";
 import type { CloudUserInputs } from "../../provider/cloudUser/schema";
-import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
+import { getClient } from "../../provider/common/runtime";
 import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
 import { removeProjectUser } from "../../provider/client/operations/projectUsers";
 import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
 import { updateOpsManagerUser } from "../../provider/client/operations/cloudUsers";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
+import { profile, useCloudUserEmulator, usePlatform as usePlatformIn } from "./support";
 
+const env = useCloudUserEmulator();
 let emu: EmulatorHandle;
 let counter = 0;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await resetRuntimeForTests();
-  await emu?.close();
+beforeAll(() => {
+  emu = env.emu;
 });
 
-async function usePlatform(platform: CloudUserPlatform): Promise<void> {
-  const flavor = platform === "ops-manager" ? "ops-manager" : "cloud-manager";
-  await emulatorControl.settings(emu, { publicApiFlavor: flavor, bypassInviteForExistingUsers: false });
-  await configureForEmulator(provider, emu, { platform });
-}
+const usePlatform = (platform: CloudUserPlatform) => usePlatformIn(emu, platform);
 
 type Role = { orgId?: string; projectId?: string; roleName: string };
 
 async function checked(platform: CloudUserPlatform, roles: Role[], extra: Record<string, unknown> = {}, username?: string): Promise<CloudUserInputs> {
   const result = await provider.check(
     {},
-    {
-      username: username ?? `owned${++counter}.${platform}@example.com`,
-      password: "Str0ng passphrase!",
-      firstName: "Jane",
-      lastName: "Doe",
-      country: "US",
-      ...(platform === "atlas" ? { mobileNumber: "212-555-0100" } : {}),
-      roles,
-      ...extra,
-    },
+    { ...profile(platform, username ?? `owned${++counter}.${platform}@example.com`), roles, ...extra },
   );
   expect(result.failures ?? []).toEqual([]);
   return result.inputs as CloudUserInputs;

@@ -8,40 +8,24 @@
 import { provider } from "../../provider/cloudUser/provider";
 import type { CloudUserOutputs } from "../../provider/cloudUser/model";
 import type { CloudUserInputs } from "../../provider/cloudUser/schema";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
 import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
+import { profile, useCloudUserEmulator, usePlatform as usePlatformIn } from "./support";
 
+const env = useCloudUserEmulator();
 let emu: EmulatorHandle;
 let counter = 0;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await resetRuntimeForTests();
-  await emu?.close();
+beforeAll(() => {
+  emu = env.emu;
 });
 
-async function usePlatform(platform: CloudUserPlatform, settings: Record<string, unknown> = {}): Promise<void> {
-  // No reset: it would re-seed new credentials. Every test uses fresh usernames instead.
-  await emulatorControl.clearFaults(emu);
-  const flavor = platform === "ops-manager" ? "ops-manager" : "cloud-manager";
-  await emulatorControl.settings(emu, { publicApiFlavor: flavor, bypassInviteForExistingUsers: false, ...settings });
-  await configureForEmulator(provider, emu, { platform });
-}
+const usePlatform = (platform: CloudUserPlatform, settings: Record<string, unknown> = {}) => usePlatformIn(emu, platform, settings);
 
 function declared(platform: CloudUserPlatform, extra: Partial<CloudUserInputs> = {}): Record<string, unknown> {
   counter++;
   return {
-    username: `user${counter}.${platform}@example.com`,
-    password: "Str0ng passphrase!",
-    firstName: "Jane",
-    lastName: "Doe",
-    country: "US",
-    // Atlas v2 requires a (North American format) mobile number.
-    ...(platform === "atlas" ? { mobileNumber: "212-555-0100" } : {}),
+    ...profile(platform, `user${counter}.${platform}@example.com`),
     roles: [
       { orgId: emu.orgId, roleName: "ORG_MEMBER" },
       { projectId: emu.projectId, roleName: "GROUP_READ_ONLY" },
