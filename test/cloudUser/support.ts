@@ -4,27 +4,11 @@
  */
 import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
 import { provider } from "../../provider/cloudUser/provider";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
+import { configureForEmulator, useProviderEmulator } from "../support/provider";
 
 /** Starts the emulator for the file (beforeAll) and stops it (afterAll). */
-export function useCloudUserEmulator(): { readonly emu: EmulatorHandle } {
-  let emu: EmulatorHandle | undefined;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-  });
-  afterAll(async () => {
-    await resetRuntimeForTests();
-    await emu?.close();
-  });
-  return {
-    get emu() {
-      if (!emu) throw new Error("the emulator starts in beforeAll");
-      return emu;
-    },
-  };
-}
+export const useCloudUserEmulator = () => useProviderEmulator();
 
 /**
  * Points the provider and the emulator's public API at `platform`, with no

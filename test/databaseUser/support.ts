@@ -4,32 +4,22 @@
  * (its users and the API requests it received).
  */
 import { provider } from "../../provider/databaseUser/provider";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
 import type { DatabaseUserInputs, DatabaseUserState } from "../../provider/databaseUser/schema";
-import { emulatorControl, startTestEmulator, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
+import { configureForEmulator, useProviderEmulator } from "../support/provider";
 
 /**
  * Starts an emulator for this test file and configures the provider for it
  * (beforeAll), and stops both (afterAll). Read `emu` and `projectId` in tests.
  */
 export function useEmulatorForProvider(): { readonly emu: EmulatorHandle; readonly projectId: string } {
-  let emu: EmulatorHandle | undefined;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-    await configureForEmulator(provider, emu);
-  });
-  afterAll(async () => {
-    await resetRuntimeForTests();
-    await emu?.close();
-  });
+  const env = useProviderEmulator((emu) => configureForEmulator(provider, emu));
   return {
     get emu() {
-      if (!emu) throw new Error("the emulator starts in beforeAll");
-      return emu;
+      return env.emu;
     },
     get projectId() {
-      return this.emu.projectId;
+      return env.emu.projectId;
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { CONFIG_KEYS, type Platform } from "../../provider/config";
 import { resetRuntimeForTests } from "../../provider/common/runtime";
-import type { EmulatorHandle } from "./emulator";
+import { startTestEmulator, type EmulatorHandle } from "./emulator";
 
 export interface ConfigureOptions {
   /** The stack setting `atlasUsers:platform`; unset means Atlas. */
@@ -42,4 +42,27 @@ export async function configureForEmulator(
   await resetRuntimeForTests();
   const config = emulatorStackConfig(emu, opts);
   await provider.configure({ config: { get: (key: string) => config[key] } });
+}
+
+/**
+ * Starts an emulator for this test file (beforeAll, then `onStart`, e.g. to
+ * configure a provider) and stops it and the provider runtime (afterAll).
+ * Read `emu` inside tests and hooks.
+ */
+export function useProviderEmulator(onStart?: (emu: EmulatorHandle) => Promise<void>): { readonly emu: EmulatorHandle } {
+  let emu: EmulatorHandle | undefined;
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    await onStart?.(emu);
+  });
+  afterAll(async () => {
+    await resetRuntimeForTests();
+    await emu?.close();
+  });
+  return {
+    get emu() {
+      if (!emu) throw new Error("the emulator starts in beforeAll");
+      return emu;
+    },
+  };
 }
