@@ -4,11 +4,11 @@
  * `/orgs/{orgId}/invites` endpoints, acceptance seen in the org's member list.
  */
 import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
-import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
+import { getClient } from "../../provider/common/runtime";
 import { provider } from "../../provider/orgInvitation/provider";
 import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
+import { configureForEmulator, useProviderEmulator } from "../support/provider";
 import * as h from "./harness";
 
 let emu: EmulatorHandle;
@@ -21,13 +21,9 @@ const checked = (news: Record<string, unknown>) => h.checked(orgId, news);
 const create = (news: Record<string, unknown>) => h.create(orgId, news);
 const { refresh, up, DAY_MS } = h;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-
-afterAll(async () => {
-  await resetRuntimeForTests();
-  await emu.close();
+const env = useProviderEmulator();
+beforeAll(() => {
+  emu = env.emu;
 });
 
 beforeEach(async () => {

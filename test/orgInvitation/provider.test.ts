@@ -3,12 +3,11 @@
  * v2 org users): the issue's scenario table, one test per row.
  */
 import { ROLES_BY_PLATFORM } from "../../provider/cloudUser/roles";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
 import { UNKNOWN } from "../../provider/common/unknowns";
 import { provider } from "../../provider/orgInvitation/provider";
 import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
-import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
-import { configureForEmulator } from "../support/provider";
+import { emulatorControl, type EmulatorHandle } from "../support/emulator";
+import { configureForEmulator, useProviderEmulator } from "../support/provider";
 import * as h from "./harness";
 
 let emu: EmulatorHandle;
@@ -23,13 +22,9 @@ const checked = (news: Record<string, unknown>) => h.checked(orgId, news);
 const create = (news: Record<string, unknown>) => h.create(orgId, news);
 const { refresh, up, DAY_MS } = h;
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-
-afterAll(async () => {
-  await resetRuntimeForTests();
-  await emu.close();
+const env = useProviderEmulator();
+beforeAll(() => {
+  emu = env.emu;
 });
 
 beforeEach(async () => {
