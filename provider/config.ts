@@ -12,15 +12,9 @@ import { DEFAULT_BASE_URL, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, isLoopbackHost, pa
 import { InvalidOptionError } from "./client/errors";
 import type { RetryPolicy } from "./client/retry";
 
-/**
- * Which MongoDB Cloud API the resources talk to:
- * - `atlas`: Atlas Administration API v2 (default);
- * - `atlas-v1`: the deprecated Atlas `/api/atlas/v1.0` API;
- * - `cloud-manager`: Cloud Manager `/api/public/v1.0`;
- * - `ops-manager`: a self-hosted Ops Manager `/api/public/v1.0` (needs a base URL).
- */
-export type Platform = "atlas" | "atlas-v1" | "cloud-manager" | "ops-manager";
-export const PLATFORMS: readonly Platform[] = ["atlas", "atlas-v1", "cloud-manager", "ops-manager"];
+import { isPlatform, PLATFORM, PLATFORMS, type Platform } from "./platform";
+
+export { PLATFORMS, type Platform };
 
 /** Everything the provider needs to reach the API, resolved from stack config and environment. */
 export interface Settings {
@@ -176,10 +170,10 @@ export function resolveSettings(
 
   // Base URL
   const base = lookup("baseUrl");
-  if (!base && platform === "ops-manager") {
+  if (!base && PLATFORM[platform].requiresBaseUrl) {
     throw new ConfigError(
       CONFIG_KEYS.baseUrl,
-      "Ops Manager has no default URL: set `pulumi config set mongodbatlas:baseUrl https://<your Ops Manager host>` " +
+      `${PLATFORM[platform].title} has no default URL: set \`pulumi config set mongodbatlas:baseUrl https://<your ${PLATFORM[platform].title} host>\` ` +
         "(or the environment variable MONGODB_ATLAS_BASE_URL).",
     );
   }
@@ -252,7 +246,7 @@ function isSecret(name: SettingName): boolean {
 
 function parsePlatform(found: { value: string; source: string }): Platform {
   const value = found.value.trim().toLowerCase();
-  if ((PLATFORMS as readonly string[]).includes(value)) return value as Platform;
+  if (isPlatform(value)) return value;
   throw new ConfigError(
     found.source,
     `${found.source} is ${JSON.stringify(found.value)}; it must be one of ${PLATFORMS.map((p) => `"${p}"`).join(", ")}.`,

@@ -1,2 +1,2 @@
 export { CloudUser, type CloudUserArgs, type CloudUserRoleArgs, type CloudUserRoleState } from "./resource";
-export type { CloudUserPlatform } from "./roles";
+export type { Platform as CloudUserPlatform } from "../platform";

@@ -3,10 +3,12 @@
  * body, state → update body), and the rules that decide what a change means
  * on each platform. No client, no I/O: table-tested in `test/cloudUser/model.test.ts`.
  */
-import { canonicalKey } from "../common/sets";
-import type { ApiRoleAssignment, CloudUserResponse, CloudUsersApi, CreateCloudUserBody, UpdateOpsManagerUserBody } from "../client/operations/cloudUsers";
-import type { CloudUserPlatform } from "./roles";
+import type { ApiRoleAssignment, CloudUserResponse, CreateCloudUserBody, UpdateOpsManagerUserBody } from "../client/operations/cloudUsers";
+import { roleDifference, roleIntersection } from "../memberships/roles";
+import { PLATFORM, type Platform, type ProfileField } from "../platform";
 import { sortRoles, type CloudUserInputs, type CloudUserRole } from "./schema";
+
+export { roleDifference, roleIntersection };
 
 /** Everything the resource records in state. */
 export interface CloudUserOutputs {
@@ -23,8 +25,10 @@ export interface CloudUserOutputs {
   roles: CloudUserRole[];
   /** The roles the API reports: accepted ones. */
   activeRoles: CloudUserRole[];
-  /** Declared roles not (yet) active: invitations waiting for the user to accept. */
+  /** Declared roles not (yet) active: invitations waiting for the user to accept (never expired or revoked ones). */
   pendingRoles: CloudUserRole[];
+  /** When the earliest of those invitations expires; absent when none waits. */
+  invitationsExpireAt?: string;
   /**
    * The roles the account already held when this resource adopted it (empty
    * when the resource created the account or the account held none). Delete
@@ -42,31 +46,14 @@ export interface CloudUserOutputs {
   createdAt?: string;
   lastAuth?: string;
   /** The platform the account lives on, resolved at creation (delete and refresh use it). */
-  platform: CloudUserPlatform;
+  platform: Platform;
   adopt?: boolean;
+  reinvite?: CloudUserInputs["reinvite"];
 }
 
-/** Profile fields: sent at creation; after that changeable only where {@link changeableFields} says so. */
-export const PROFILE_FIELDS = ["emailAddress", "firstName", "lastName", "country", "mobileNumber"] as const;
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
-
-export function usersApiFor(platform: CloudUserPlatform): CloudUsersApi {
-  switch (platform) {
-    case "atlas":
-      return "atlas-v2";
-    case "atlas-v1":
-      return "atlas-v1";
-    case "cloud-manager":
-    case "ops-manager":
-      return "public-v1";
-  }
-}
-
-/** The two Atlas platforms are two APIs over the same accounts. */
-export function sameAccountStore(a: CloudUserPlatform, b: CloudUserPlatform): boolean {
-  const family = (p: CloudUserPlatform) => (p === "atlas-v1" ? "atlas" : p);
-  return family(a) === family(b);
-}
+/** Profile fields: sent at creation; after that changeable only where the platform record says so. */
+export const PROFILE_FIELDS = ["emailAddress", "firstName", "lastName", "country", "mobileNumber"] as const satisfies readonly ProfileField[];
+export type { ProfileField };
 
 export function toApiRole(role: CloudUserRole): ApiRoleAssignment {
   return {
@@ -85,20 +72,17 @@ export function fromApiRole(role: ApiRoleAssignment): CloudUserRole {
 }
 
 /**
- * State → create body. The email defaults to the username; Atlas v2 takes no
- * email at all (read-only there: always the username).
+ * Inputs → create body, with only the fields the platform's users API takes
+ * (`createFields`). Where it takes an email, it defaults to the username.
  */
-export function toCreateBody(inputs: CloudUserInputs, platform: CloudUserPlatform): CreateCloudUserBody {
-  return {
-    username: inputs.username,
-    password: inputs.password,
-    ...(platform === "atlas" ? {} : { emailAddress: inputs.emailAddress ?? inputs.username }),
-    ...optional("firstName", inputs.firstName),
-    ...optional("lastName", inputs.lastName),
-    ...optional("country", inputs.country),
-    ...optional("mobileNumber", inputs.mobileNumber),
-    roles: (inputs.roles ?? []).map(toApiRole),
-  };
+export function toCreateBody(inputs: CloudUserInputs, platform: Platform): CreateCloudUserBody {
+  const fields = PLATFORM[platform].createFields;
+  const body: CreateCloudUserBody = { username: inputs.username, password: inputs.password, roles: (inputs.roles ?? []).map(toApiRole) };
+  for (const field of fields) {
+    const value = field === "emailAddress" ? (inputs.emailAddress ?? inputs.username) : inputs[field];
+    if (value !== undefined) body[field] = value;
+  }
+  return body;
 }
 
 /**
@@ -135,11 +119,12 @@ export function opsManagerRoleList(
 /**
  * API → state. `declared` carries what the API cannot tell: the password, the
  * declared roles (pending ones are invisible in the API's `roles`), `adopt`,
- * the roles held before adoption. `pending`, when known (a refresh looked),
- * lists the declared roles that really are invitations: a declared role
- * neither active nor pending was revoked, and leaves `roles` so that the next
- * diff shows it and the next update grants it again. Unknown (right after a
- * create or update), every declared role not active is pending.
+ * the roles held before adoption. `standing`, when known (the memberships
+ * were asked), says which declared roles really are invitations still
+ * waiting (`pending`), and which are to be granted again (`regrant`: revoked
+ * ones, and expired or rejected invitations the reinvite policy sends again):
+ * those leave `roles`, so that the next diff shows them and the next update
+ * grants them again. Unknown, every declared role not active is pending.
  */
 export function toOutputs(
   user: CloudUserResponse,
@@ -149,14 +134,15 @@ export function toOutputs(
     adopt?: boolean;
     preexistingRoles?: readonly CloudUserRole[];
     adoptedExisting?: boolean;
+    reinvite?: CloudUserInputs["reinvite"];
   },
-  platform: CloudUserPlatform,
-  pending?: readonly CloudUserRole[],
+  platform: Platform,
+  standing?: { pending: readonly CloudUserRole[]; regrant: readonly CloudUserRole[]; pendingExpiresAt?: string },
 ): CloudUserOutputs {
   const activeRoles = sortRoles((user.roles ?? []).map(fromApiRole));
   const notActive = roleDifference(sortRoles(declared.roles ?? []), activeRoles);
-  const pendingRoles = pending === undefined ? notActive : roleIntersection(notActive, pending);
-  const roles = sortRoles(roleDifference(declared.roles ?? [], roleDifference(notActive, pendingRoles)));
+  const pendingRoles = standing === undefined ? notActive : roleIntersection(notActive, standing.pending);
+  const roles = sortRoles(roleDifference(declared.roles ?? [], roleIntersection(notActive, standing?.regrant ?? [])));
   return {
     userId: user.id,
     username: user.username,
@@ -171,11 +157,13 @@ export function toOutputs(
     pendingRoles,
     ...optional("preexistingRoles", declared.preexistingRoles ? sortRoles(declared.preexistingRoles) : undefined),
     ...optional("adoptedExisting", declared.adoptedExisting ? true : undefined),
+    ...optional("invitationsExpireAt", pendingRoles.length > 0 ? standing?.pendingExpiresAt : undefined),
     teamIds: [...(user.teamIds ?? [])].sort(),
     ...optional("createdAt", user.createdAt),
     ...optional("lastAuth", user.lastAuth),
     platform,
     ...optional("adopt", declared.adopt),
+    ...optional("reinvite", declared.reinvite),
   };
 }
 
@@ -193,23 +181,12 @@ export function toRefreshedInputs(outputs: CloudUserOutputs, previous: Partial<C
     ...optional("roles", previous.roles ? outputs.roles : undefined),
     ...optional("adopt", outputs.adopt),
     ...optional("platform", previous.platform),
+    ...optional("reinvite", outputs.reinvite),
   };
   for (const field of PROFILE_FIELDS) {
     if (previous[field] !== undefined && outputs[field] !== undefined) inputs[field] = outputs[field];
   }
   return inputs;
-}
-
-/** Elements of `a` not in `b`. */
-export function roleDifference(a: readonly CloudUserRole[], b: readonly CloudUserRole[]): CloudUserRole[] {
-  const inB = new Set(b.map(canonicalKey));
-  return a.filter((r) => !inB.has(canonicalKey(r)));
-}
-
-/** Elements of `a` also in `b`. */
-export function roleIntersection(a: readonly CloudUserRole[], b: readonly CloudUserRole[]): CloudUserRole[] {
-  const inB = new Set(b.map(canonicalKey));
-  return a.filter((r) => inB.has(canonicalKey(r)));
 }
 
 /** Role changes from one declaration to the next. */
@@ -218,11 +195,6 @@ export function roleChanges(
   news: readonly CloudUserRole[],
 ): { add: CloudUserRole[]; remove: CloudUserRole[] } {
   return { add: roleDifference(news, olds), remove: roleDifference(olds, news) };
-}
-
-/** Which profile fields a platform lets an administrator change for someone else. */
-export function changeableFields(platform: CloudUserPlatform): readonly ProfileField[] {
-  return platform === "ops-manager" ? ["emailAddress", "firstName", "lastName", "mobileNumber"] : [];
 }
 
 /**
@@ -238,7 +210,7 @@ export function changedProfileFields(olds: Partial<Record<ProfileField, string>>
  * the field, the platform and what to do. Checked in `diff`, so they fail at preview.
  */
 export function forbiddenChanges(
-  platform: CloudUserPlatform,
+  platform: Platform,
   username: string,
   olds: Partial<CloudUserOutputs>,
   news: CloudUserInputs,
@@ -251,7 +223,7 @@ export function forbiddenChanges(
         `this resource's ignoreChanges.`,
     );
   }
-  const allowed = changeableFields(platform);
+  const allowed = PLATFORM[platform].editableProfileFields;
   for (const field of changedProfileFields(olds, news)) {
     if (allowed.includes(field)) continue;
     messages.push(
@@ -270,21 +242,21 @@ export function forbiddenChanges(
  * pending invitation, a new org, or leaving an org all work.
  */
 export function forbiddenRoleChanges(
-  platform: CloudUserPlatform,
+  platform: Platform,
   username: string,
   olds: readonly CloudUserRole[],
   news: readonly CloudUserRole[],
   activeRoles: readonly CloudUserRole[] = [],
 ): string[] {
-  if (platform !== "cloud-manager") return [];
+  const record = PLATFORM[platform];
   const { add, remove } = roleChanges(olds, news);
   const messages: string[] = [];
   const projectRoles = [...add, ...remove].filter((r) => r.projectId !== undefined);
-  if (projectRoles.length > 0) {
+  if (projectRoles.length > 0 && !record.canChangeProjectRoles) {
     const list = projectRoles.map((r) => `${r.roleName} in project ${r.projectId}`).join(", ");
     messages.push(
-      `cannot change the project roles of cloud user ${username} on cloud-manager (${list}): Cloud Manager's API cannot ` +
-        `change another user's project roles. Put the previous roles back and change them in the Cloud Manager UI, or add ` +
+      `cannot change the project roles of cloud user ${username} on ${platform} (${list}): ${record.title}'s API cannot ` +
+        `change another user's project roles. Put the previous roles back and change them in the ${record.title} UI, or add ` +
         `"roles" to this resource's ignoreChanges.`,
     );
   }
@@ -292,10 +264,10 @@ export function forbiddenRoleChanges(
   for (const orgId of changedOrgs) {
     const stillDeclared = news.some((r) => r.orgId === orgId);
     const accepted = activeRoles.some((r) => r.orgId === orgId);
-    if (stillDeclared && accepted) {
+    if (stillDeclared && accepted && !record.canChangeAcceptedOrgRoles) {
       messages.push(
-        `cannot change the org roles of cloud user ${username} in organization ${orgId} on cloud-manager: the user has ` +
-          `accepted, and Cloud Manager's API cannot change an accepted member's roles. Change them in the Cloud Manager UI ` +
+        `cannot change the org roles of cloud user ${username} in organization ${orgId} on ${platform}: the user has ` +
+          `accepted, and ${record.title}'s API cannot change an accepted member's roles. Change them in the ${record.title} UI ` +
           `and then update the program, or add "roles" to this resource's ignoreChanges.`,
       );
     }

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { CloudUserInputsIn } from "./schema";
-import type { CloudUserPlatform } from "./roles";
+import type { ReinvitePolicy } from "../memberships/status";
+import type { Platform as CloudUserPlatform } from "../platform";
 
 // One shim object for every CloudUser: the SDK caches the serialized provider per object.
 const cloudUserProvider = providerShim("pulumi-atlas-users/internal/cloudUser/provider");
@@ -52,6 +53,12 @@ export interface CloudUserArgs {
   adopt?: pulumi.Input<boolean>;
   /** Overrides the stack's `atlasUsers:platform` for this resource: `atlas` (default), `atlas-v1`, `cloud-manager` or `ops-manager`. */
   platform?: pulumi.Input<CloudUserPlatform>;
+  /**
+   * What happens when an invitation for a declared role expires (or is declined) unaccepted:
+   * `on-expiry` (default) sends it again at the next `up`; `on-expiry-or-rejection` also re-sends declined ones;
+   * `never` leaves it (the role is then neither active nor pending).
+   */
+  reinvite?: pulumi.Input<ReinvitePolicy>;
 }
 
 // The class's args and the schema name the same inputs.
@@ -83,6 +90,8 @@ export class CloudUser extends pulumi.dynamic.Resource {
   declare public readonly activeRoles: pulumi.Output<CloudUserRoleState[]>;
   /** Declared roles waiting for the user to accept the invitation (refresh to update). */
   declare public readonly pendingRoles: pulumi.Output<CloudUserRoleState[]>;
+  /** When the earliest of the pending invitations expires; `up` after that sends it again (see `reinvite`). */
+  declare public readonly invitationsExpireAt: pulumi.Output<string | undefined>;
   /** Roles an adopted account held before this resource managed it: delete leaves them (and their memberships) alone. */
   declare public readonly preexistingRoles: pulumi.Output<CloudUserRoleState[] | undefined>;
   /** True when this resource adopted an account that already existed: on Ops Manager, destroy keeps that account. */
@@ -107,6 +116,7 @@ export class CloudUser extends pulumi.dynamic.Resource {
       roles: undefined,
       activeRoles: undefined,
       pendingRoles: undefined,
+      invitationsExpireAt: undefined,
       preexistingRoles: undefined,
       adoptedExisting: undefined,
       teamIds: undefined,

@@ -5,13 +5,10 @@
 import { z } from "zod";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
 import { ISO_3166_ALPHA2 } from "./countries";
-import { CLOUD_USER_PLATFORMS, ROLES_BY_PLATFORM, platformsWithRole, roleScope, type CloudUserPlatform } from "./roles";
+import { REINVITE_POLICIES } from "../memberships/status";
+import { PLATFORM, PLATFORMS, platformsWithRole, roleScope, type Platform } from "../platform";
 
 const HEX24 = /^[a-f0-9]{24}$/;
-
-/** The Atlas v2 spec's `mobileNumber` pattern (a North American number), as meant (the spec escapes it twice). */
-const ATLAS_MOBILE_NUMBER =
-  /(?:(?:\+?1\s*(?:[.-]\s*)?)?(?:(\s*([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9])\s*)|([2-9]1[02-9]|[2-9][02-8]1|[2-9][02-8][02-9]))\s*(?:[.-]\s*)?)([2-9]1[02-9]|[2-9][02-9]1|[2-9][02-9]{2})\s*(?:[.-]\s*)?([0-9]{4})$/;
 
 const objectId = (what: string) =>
   z.string().regex(HEX24, { message: `must be the 24-hexadecimal-digit id of the ${what} (e.g. 5f1b2c3d4e5f6a7b8c9d0e1f)` });
@@ -25,8 +22,8 @@ export const CloudUserRoleSchema = z.strictObject({
 
 export type CloudUserRole = z.output<typeof CloudUserRoleSchema>;
 
-export const CloudUserPlatformSchema = z.enum(CLOUD_USER_PLATFORMS, {
-  message: `platform must be one of ${CLOUD_USER_PLATFORMS.join(", ")}`,
+export const CloudUserPlatformSchema = z.enum(PLATFORMS, {
+  message: `platform must be one of ${PLATFORMS.join(", ")}`,
 });
 
 const CloudUserInputsShape = z.strictObject({
@@ -44,6 +41,7 @@ const CloudUserInputsShape = z.strictObject({
   roles: z.array(CloudUserRoleSchema).optional(),
   adopt: z.boolean().optional(),
   platform: CloudUserPlatformSchema.optional(),
+  reinvite: z.enum(REINVITE_POLICIES, { message: `reinvite must be one of ${REINVITE_POLICIES.join(", ")}` }).optional(),
 });
 
 /**
@@ -55,49 +53,41 @@ export type CloudUserInputs = z.output<typeof CloudUserInputsShape>;
 /** Inputs as a program writes them (before normalisation). */
 export type CloudUserInputsIn = z.input<typeof CloudUserInputsShape>;
 
-/** Fields the platform requires at creation, beyond username and password. */
-const REQUIRED_AT_CREATION: Readonly<Record<CloudUserPlatform, readonly (keyof CloudUserInputs)[]>> = {
-  // The v2 CloudAppUser schema requires all of these (emailAddress is read-only there).
-  atlas: ["country", "firstName", "lastName", "mobileNumber"],
-  "atlas-v1": ["country", "firstName", "lastName"],
-  "cloud-manager": ["firstName", "lastName"],
-  "ops-manager": ["firstName", "lastName"],
-};
-
 /**
  * The schema `check` runs, for the platform the resource will live on: role
  * names come from that platform's list, and the fields it requires at creation
  * are required when `creating`.
  */
-export function CloudUserInputsSchema(platform: CloudUserPlatform, opts: { creating?: boolean } = {}) {
+export function CloudUserInputsSchema(platform: Platform, opts: { creating?: boolean } = {}) {
   const creating = opts.creating ?? true;
+  const record = PLATFORM[platform];
   return CloudUserInputsShape
     .superRefine((args, ctx) => {
       if (args.password.toLowerCase().includes(args.username.toLowerCase())) {
         ctx.addIssue({ code: "custom", path: ["password"], message: "password must not contain the username" });
       }
       // Only creation needs them: leaving one out later just stops managing it.
-      for (const field of creating ? REQUIRED_AT_CREATION[platform] : []) {
+      for (const field of creating ? record.requiredAtCreation : []) {
         if (args[field] === undefined) {
           ctx.addIssue({ code: "custom", path: [field], message: `${field} is required on ${platform}` });
         }
       }
-      if (platform === "atlas" && args.emailAddress !== undefined && args.emailAddress.toLowerCase() !== args.username.toLowerCase()) {
+      if (record.emailIsUsername && args.emailAddress !== undefined && args.emailAddress.toLowerCase() !== args.username.toLowerCase()) {
         ctx.addIssue({
           code: "custom",
           path: ["emailAddress"],
-          message: "on atlas the email address is always the username: leave emailAddress out",
+          message: `on ${platform} the email address is always the username: leave emailAddress out`,
         });
       }
-      if (platform === "atlas" && args.mobileNumber !== undefined && !ATLAS_MOBILE_NUMBER.test(args.mobileNumber)) {
+      if (record.mobileNumberPattern && args.mobileNumber !== undefined && !record.mobileNumberPattern.test(args.mobileNumber)) {
         ctx.addIssue({
           code: "custom",
           path: ["mobileNumber"],
-          message: "on atlas mobileNumber must be a North American number, e.g. 212-555-0100 or +1 212 555 0100",
+          message: `on ${platform} mobileNumber must be a North American number, e.g. 212-555-0100 or +1 212 555 0100`,
         });
       }
       const roles = args.roles ?? [];
-      if (roles.length === 0 && platform !== "ops-manager") {
+      if (roles.length === 0 && !record.canDeleteAccounts) {
         ctx.addIssue({
           code: "custom",
           path: ["roles"],
@@ -106,12 +96,13 @@ export function CloudUserInputsSchema(platform: CloudUserPlatform, opts: { creat
             "so the resource removes it from the orgs and projects it was given",
         });
       }
-      if (platform === "cloud-manager" && roles.some((r) => r.projectId) && !roles.some((r) => r.orgId)) {
+      // Without account deletion, destroy withdraws memberships; Cloud/Ops Manager's API does that per org, not per project.
+      if (!record.canDeleteAccounts && record.membershipsApi === "public-v1" && roles.some((r) => r.projectId) && !roles.some((r) => r.orgId)) {
         ctx.addIssue({
           code: "custom",
           path: ["roles"],
           message:
-            "on cloud-manager, also give an org role (e.g. ORG_MEMBER) in the org of each project: Cloud Manager's API " +
+            `on ${platform}, also give an org role (e.g. ORG_MEMBER) in the org of each project: ${record.title}'s API ` +
             "removes a user from an org, not from a project, so delete needs the org",
         });
       }
@@ -127,11 +118,11 @@ export function CloudUserInputsSchema(platform: CloudUserPlatform, opts: { creat
     .transform((args) => ({ ...args, ...(args.roles ? { roles: sortRoles(args.roles) } : {}) }));
 }
 
-function roleIssues(platform: CloudUserPlatform, role: CloudUserRole): { path: string[]; message: string }[] {
+function roleIssues(platform: Platform, role: CloudUserRole): { path: string[]; message: string }[] {
   const scope = roleScope(platform, role.roleName);
   if (scope === undefined) {
     const elsewhere = platformsWithRole(role.roleName);
-    const known = ROLES_BY_PLATFORM[platform];
+    const known = PLATFORM[platform].userRoles;
     return [
       {
         path: ["roleName"],

@@ -2,7 +2,7 @@
  * Lost answers: a request was sent and no usable answer came back, so it may
  * or may not have been applied.
  */
-import { AtlasApiError, AtlasNetworkError } from "../client/errors";
+import { AtlasApiError, AtlasNetworkError, isConflict } from "../client/errors";
 
 /**
  * Server errors after which a change may still have been applied: a proxy in
@@ -35,5 +35,48 @@ export async function resendIfAnswerLost<T>(send: () => Promise<T>): Promise<T> 
   } catch (err) {
     if (!answerWasLost(err)) throw err;
     return send();
+  }
+}
+
+/** How to create one object exactly once; see {@link createOnce}. */
+export interface CreateOnce<T> {
+  /** Sends the create request. */
+  readonly send: () => Promise<T>;
+  /** Looks the object up by its natural key (username, …); undefined when absent. */
+  readonly lookUp: () => Promise<T | undefined>;
+  /** Whether a found object is the one our request made (it matches what was sent). */
+  readonly isOurs: (found: T) => boolean;
+  /** The object exists and is not ours: adopt it, or fail saying why. `found` is undefined when the lookup saw nothing. */
+  readonly onConflict: (found: T | undefined, err: unknown) => Promise<T>;
+  /** Which errors mean "it already exists"; by default any 409. */
+  readonly isConflict?: (err: unknown) => boolean;
+}
+
+/**
+ * Creates an object once, whatever happens to the answers:
+ * - a conflict goes to `onConflict` with what the lookup finds;
+ * - a lost answer (or a 5xx to the create) is followed by a lookup: the
+ *   object found is kept if it is ours, handed to `onConflict` if not, and
+ *   only when nothing was applied is the request sent once more;
+ * - a conflict to that second request means the first one may have landed
+ *   after the lookup (a slow server, a stale read): ours if it matches.
+ */
+export async function createOnce<T>(how: CreateOnce<T>): Promise<T> {
+  const conflict = how.isConflict ?? ((err: unknown) => isConflict(err));
+  try {
+    return await how.send();
+  } catch (err) {
+    if (conflict(err)) return how.onConflict(await how.lookUp(), err);
+    if (!answerWasLost(err)) throw err;
+    const found = await how.lookUp();
+    if (found !== undefined) return how.isOurs(found) ? found : how.onConflict(found, err);
+  }
+  try {
+    return await how.send();
+  } catch (err) {
+    if (!conflict(err)) throw err;
+    const landed = await how.lookUp();
+    if (landed !== undefined && how.isOurs(landed)) return landed;
+    return how.onConflict(landed, err);
   }
 }

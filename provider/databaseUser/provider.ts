@@ -19,9 +19,10 @@ import {
 import { hasErrorCode, isConflict, isNotFound } from "../client/errors";
 import { checkWith } from "../common/check";
 import { canonicalInstant, parseInstant, sameInstant } from "../common/dates";
-import { answerWasLost, resendIfAnswerLost } from "../common/lostResponse";
+import { failure as resourceFailure, orUndefined, ResourceError } from "../common/errors";
+import { createOnce, resendIfAnswerLost } from "../common/lostResponse";
 import { note } from "../common/notes";
-import { configure as configureRuntime, getClient } from "../common/runtime";
+import { runContext, type RunContext } from "../context";
 import {
   apiMatchesCreateBody,
   changedProperties,
@@ -43,6 +44,10 @@ import {
 import { AUTH_TYPE_PROPERTIES, DatabaseUserInputsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
 
 type Olds = Partial<DatabaseUserState>;
+
+let configured: RunContext | undefined;
+/** The context `configure` built (the environment alone if the engine never called it). DatabaseUser is Atlas v2 only. */
+const client = () => (configured ??= runContext()).client("atlas");
 
 /**
  * The rule for an absolute deletion date at `now`: in the future and at most
@@ -68,10 +73,9 @@ function expiredMessage(state: DatabaseUserState, inputs: DatabaseUserInputs): s
       : "");
 }
 
-/** Prefixes an error with what was being done to which user; keeps the API's detail underneath. */
-function failure(action: string, key: DatabaseUserKey, err: unknown, hint?: string): Error {
-  const detail = err instanceof Error ? err.message : String(err);
-  return new Error(`${action} ${describeUser(key)}: ${detail}${hint ? `. ${hint}` : ""}`);
+/** Names the step and the user, with the API's detail underneath. */
+function failure(action: string, key: DatabaseUserKey, err: unknown, hint?: string): ResourceError {
+  return resourceFailure(`${action} ${describeUser(key)}`, err, hint);
 }
 
 function limitHint(err: unknown): string | undefined {
@@ -80,67 +84,40 @@ function limitHint(err: unknown): string | undefined {
     : undefined;
 }
 
+/** Creates the user once (a lost answer is looked up, never sent twice); an existing user is adopted or refused. */
 async function createOrAdopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse> {
-  const client = getClient();
   const key = keyOf(inputs);
-  let created: DatabaseUserResponse | undefined;
   try {
-    created = await createDatabaseUser(client, body);
+    return await createOnce({
+      send: () => createDatabaseUser(client(), body),
+      lookUp: () => orUndefined(getDatabaseUser(client(), key)),
+      isOurs: (found) => apiMatchesCreateBody(found, body),
+      isConflict: (err) => isConflict(err, "USER_ALREADY_EXISTS"),
+      onConflict: async (found) => {
+        if (inputs.adopt !== true) {
+          throw new ResourceError({
+            step: `creating ${describeUser(key)}`,
+            code: "USER_ALREADY_EXISTS",
+            detail:
+              "a user with this name already exists in Atlas (USER_ALREADY_EXISTS). " +
+              "To manage the existing user with this program, set adopt: true on the resource (pulumi import does not work with dynamic providers); " +
+              "otherwise choose another username or delete the existing user first",
+          });
+        }
+        return adopt(inputs, body, found);
+      },
+    });
   } catch (err) {
-    if (answerWasLost(err)) {
-      // The answer was lost: the POST may have landed. Look before retrying.
-      created = await recoverLostCreate(key, body);
-    } else if (!isConflict(err, "USER_ALREADY_EXISTS")) {
-      throw failure("creating", key, err, limitHint(err));
-    }
-  }
-  if (created !== undefined) return created;
-  if (inputs.adopt !== true) {
-    throw new Error(
-      `creating ${describeUser(key)}: a user with this name already exists in Atlas (USER_ALREADY_EXISTS). ` +
-        `To manage the existing user with this program, set adopt: true on the resource (pulumi import does not work with dynamic providers); ` +
-        `otherwise choose another username or delete the existing user first`,
-    );
-  }
-  return adopt(inputs, body);
-}
-
-/** After a lost POST response: ours if it exists and matches; absent → POST once more; else a conflict. */
-async function recoverLostCreate(key: DatabaseUserKey, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse | undefined> {
-  const client = getClient();
-  let found: DatabaseUserResponse | undefined;
-  try {
-    found = await getDatabaseUser(client, key);
-  } catch (err) {
-    if (!isNotFound(err)) throw failure("creating (checking after a lost response)", key, err);
-  }
-  if (found !== undefined) return apiMatchesCreateBody(found, body) ? found : undefined;
-  try {
-    return await createDatabaseUser(client, body);
-  } catch (err) {
-    // Our first POST may have landed after the look (a slow server): ours if it matches.
-    if (isConflict(err, "USER_ALREADY_EXISTS")) return ownIfMatching(key, body);
     throw failure("creating", key, err, limitHint(err));
   }
 }
 
-async function ownIfMatching(key: DatabaseUserKey, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse | undefined> {
-  try {
-    const found = await getDatabaseUser(getClient(), key);
-    return apiMatchesCreateBody(found, body) ? found : undefined;
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw failure("creating (checking after a lost response)", key, err);
-  }
-}
-
 /** Takes over an existing user: brings it to the declared state, or fails saying why it cannot. */
-async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest): Promise<DatabaseUserResponse> {
-  const client = getClient();
+async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest, found?: DatabaseUserResponse): Promise<DatabaseUserResponse> {
   const key = keyOf(inputs);
   let existing: DatabaseUserResponse;
   try {
-    existing = await getDatabaseUser(client, key);
+    existing = found ?? (await getDatabaseUser(client(), key));
   } catch (err) {
     throw failure("adopting", key, err);
   }
@@ -148,15 +125,17 @@ async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest
   const declaredAuth = stateFromApi(body, inputs.projectId, {});
   const mismatch = AUTH_TYPE_PROPERTIES.find((p) => current[p] !== declaredAuth[p]);
   if (mismatch !== undefined) {
-    throw new Error(
-      `adopting ${describeUser(key)}: the existing user has ${mismatch} ${current[mismatch]}, the program declares ${declaredAuth[mismatch]}, and Atlas cannot change a user's authentication type: delete the existing user or declare its authentication type`,
-    );
+    throw new ResourceError({
+      step: `adopting ${describeUser(key)}`,
+      code: "ATLAS_USERS_CANNOT_CHANGE",
+      detail: `the existing user has ${mismatch} ${current[mismatch]}, the program declares ${declaredAuth[mismatch]}, and Atlas cannot change a user's authentication type: delete the existing user or declare its authentication type`,
+    });
   }
   if (current.temporary !== isTemporary(inputs)) {
     // Atlas converts neither way: take it over by recreating it in the declared kind.
     try {
-      await deleteDatabaseUser(client, key);
-      return await createDatabaseUser(client, body);
+      await deleteDatabaseUser(client(), key);
+      return await createDatabaseUser(client(), body);
     } catch (err) {
       throw failure("adopting (recreating as " + (isTemporary(inputs) ? "temporary" : "permanent") + ")", key, err, limitHint(err));
     }
@@ -164,7 +143,7 @@ async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest
   const update = updateBodyFromChanges(current, inputs, body.deleteAfterDate);
   if (update === undefined) return existing;
   try {
-    return await updateDatabaseUser(client, key, update);
+    return await updateDatabaseUser(client(), key, update);
   } catch (err) {
     throw failure("adopting", key, err);
   }
@@ -176,7 +155,7 @@ function carryOver(inputs: DatabaseUserInputs) {
 
 export const provider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configureRuntime(req);
+    configured = runContext(req);
   },
 
   async check(olds: Olds, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
@@ -208,7 +187,7 @@ export const provider = {
     } else if (isTemporary(news) && hasExpired(state, new Date())) {
       // Atlas has deleted it (or is about to): recreate with a declared window, or stop and say why.
       const recreate = windowChanged || (expiryPolicy(news) === "recreate" && news.expiresIn !== undefined);
-      if (!recreate) throw new Error(expiredMessage(state, news));
+      if (!recreate) throw new ResourceError({ step: expiredMessage(state, news), code: "ATLAS_USERS_EXPIRED" });
       const property = news.expiresIn !== undefined ? "expiresIn" : "deleteAfterDate";
       replaces.push(property);
       changes.push(property);
@@ -226,18 +205,18 @@ export const provider = {
     const now = new Date();
     if (inputs.deleteAfterDate !== undefined && inputs.expiresIn === undefined) {
       const problem = deleteAfterDateProblem(inputs.deleteAfterDate, now);
-      if (problem) throw new Error(`creating ${describeUser(key)}: ${problem}`);
+      if (problem) throw new ResourceError({ step: `creating ${describeUser(key)}`, detail: problem, code: "ATLAS_USERS_INVALID_DATE" });
     }
     const body = createBodyFromInputs(inputs, resolveDeleteAfterDate(inputs, now));
     const api = await createOrAdopt(inputs, body);
     return { id: idOf(key), outs: stateFromApi(api, inputs.projectId, carryOver(inputs)) };
   },
 
-  async read(id: string, props: Olds): Promise<pulumi.dynamic.ReadResult> {
+  async read(id: string, props: Olds = {}): Promise<pulumi.dynamic.ReadResult<DatabaseUserState>> {
     const key = keyFromId(id);
     let api: DatabaseUserResponse;
     try {
-      api = await getDatabaseUser(getClient(), key);
+      api = await getDatabaseUser(client(), key);
     } catch (err) {
       if (isNotFound(err)) {
         if (hasExpired(props as DatabaseUserState, new Date())) {
@@ -253,7 +232,7 @@ export const provider = {
       onExpiry: props.onExpiry === "recreate" || props.onExpiry === "fail" ? props.onExpiry : undefined,
       adopt: typeof props.adopt === "boolean" ? props.adopt : undefined,
     });
-    return { id: idOf(key), props: state, inputs: inputsFromState(state) };
+    return { id: idOf(key), props: state, inputs: inputsFromState(state) as unknown as DatabaseUserState };
   },
 
   async update(id: string, olds: Olds, news: DatabaseUserInputs): Promise<pulumi.dynamic.UpdateResult> {
@@ -269,7 +248,7 @@ export const provider = {
     let api: DatabaseUserResponse;
     try {
       // The body holds absolute values: after a lost answer, sending it again is safe.
-      api = await resendIfAnswerLost(() => updateDatabaseUser(getClient(), key, body));
+      api = await resendIfAnswerLost(() => updateDatabaseUser(client(), key, body));
     } catch (err) {
       throw failure("updating", key, err, isNotFound(err) ? "It no longer exists in Atlas: run `pulumi refresh`, then `pulumi up` to create it again" : undefined);
     }
@@ -279,13 +258,13 @@ export const provider = {
   async delete(id: string, props: Olds): Promise<void> {
     const key = props.projectId && props.databaseName && props.username ? keyOf(props as DatabaseUserState) : keyFromId(id);
     try {
-      await deleteDatabaseUser(getClient(), key);
+      await deleteDatabaseUser(client(), key);
     } catch (err) {
       if (isNotFound(err)) return;
       throw failure("deleting", key, err);
     }
   },
-};
+} satisfies pulumi.dynamic.ResourceProvider<DatabaseUserInputs, DatabaseUserState>;
 
 function stateWithout(state: DatabaseUserState, keys: readonly (keyof DatabaseUserState)[]): DatabaseUserState {
   const out: Record<string, unknown> = { ...state };

@@ -3,25 +3,16 @@
  * direction, plus the diff rule. No client, no I/O, no clock: `now` is passed in.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type {
-  OrgInvitationV1,
-  OrgInvitationV1Request,
-  OrgMemberV1,
-  OrgUserRequest,
-  OrgUserResponse,
-  OrgUserUpdateRequest,
-} from "../client/operations/orgUsers";
-import { canonicalInstantText, parseInstant } from "../common/dates";
+import type { OrgInvitationV1, OrgMemberV1, OrgUserResponse } from "../client/operations/orgUsers";
+import { canonicalInstantText } from "../common/dates";
 import { canonicalSet, sameSet } from "../common/sets";
 import { isUnknown } from "../common/unknowns";
-import type { MembershipStatus, OrgInvitationInputs, OrgInvitationState } from "./schema";
-
-/** Which API family manages the membership: Atlas v2 org users, or Cloud/Ops Manager v1.0 invites. */
-export type ApiFamily = "atlas" | "public-v1";
-
-export function apiFamilyOf(platform: string): ApiFamily {
-  return platform === "cloud-manager" || platform === "ops-manager" ? "public-v1" : "atlas";
-}
+import { heldByOrgUser } from "../memberships/atlas";
+import { invitationStatus, orgRolesOfMember } from "../memberships/publicV1";
+import { sameProjectRoles } from "../memberships/roles";
+import { DEFAULT_REINVITE, expiryHasPassed, statusAt, wantsReinvite } from "../memberships/status";
+import type { MembershipsApi } from "../platform";
+import type { OrgInvitationInputs, OrgInvitationState } from "./schema";
 
 /** The provider-side settings that are inputs but never sent to the API. */
 type LocalSettings = Pick<OrgInvitationInputs, "reinvite" | "adopt" | "platform">;
@@ -31,35 +22,29 @@ function instant(text: string | null | undefined): string | undefined {
   return canonicalInstantText(text) ?? text;
 }
 
-function projectRolesFromApi(assignments: OrgUserResponse["roles"]["groupRoleAssignments"]): OrgInvitationState["projectRoles"] {
-  return (assignments ?? [])
-    .filter((a) => a.groupRoles.length > 0)
-    .map((a) => ({ projectId: a.groupId, roles: canonicalSet(a.groupRoles) }))
-    .sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
-}
-
 /** Atlas org user → the inputs it amounts to (what `read` hands back so refresh reconciles). */
 export function inputsFromOrgUser(
   orgId: string,
   user: OrgUserResponse,
   local: LocalSettings,
 ): OrgInvitationInputs & Pick<OrgInvitationState, "projectRoles" | "teamIds"> {
+  const held = heldByOrgUser(user);
   return {
     orgId,
     username: user.username,
-    roles: canonicalSet(user.roles.orgRoles ?? []) as OrgInvitationInputs["roles"],
-    projectRoles: projectRolesFromApi(user.roles.groupRoleAssignments),
-    teamIds: canonicalSet(user.teamIds ?? []),
+    roles: held.roles as OrgInvitationInputs["roles"],
+    projectRoles: held.projectRoles.map((p) => ({ projectId: p.projectId, roles: [...p.roles] })),
+    teamIds: [...held.teamIds],
     ...localSettings(local),
   };
 }
 
-/** Atlas org user → state. */
-export function stateFromOrgUser(orgId: string, user: OrgUserResponse, local: LocalSettings): OrgInvitationState {
+/** Atlas org user → state (given `now`, a PENDING invitation past its expiry is reported expired). */
+export function stateFromOrgUser(orgId: string, user: OrgUserResponse, local: LocalSettings, now?: Date): OrgInvitationState {
   return dropUndefined({
     ...inputsFromOrgUser(orgId, user, local),
     userId: user.id,
-    status: user.orgMembershipStatus,
+    status: now ? statusAt(user.orgMembershipStatus, user.invitationExpiresAt, now) : user.orgMembershipStatus,
     invitationCreatedAt: instant(user.invitationCreatedAt),
     invitationExpiresAt: instant(user.invitationExpiresAt),
     inviterUsername: user.inviterUsername,
@@ -68,48 +53,6 @@ export function stateFromOrgUser(orgId: string, user: OrgUserResponse, local: Lo
     createdAt: instant(user.createdAt),
     lastAuth: instant(user.lastAuth),
   });
-}
-
-/**
- * Inputs → `POST /orgs/{orgId}/users` body. `projectRoles` and `teamIds` are
- * sent only when declared: the API leaves an omitted field alone and resets
- * one given empty, so an omitted input is not managed and `[]` means none.
- */
-export function createBodyFromInputs(inputs: OrgInvitationInputs): OrgUserRequest {
-  return dropUndefined({
-    username: inputs.username,
-    roles: dropUndefined({
-      orgRoles: [...inputs.roles],
-      groupRoleAssignments: inputs.projectRoles?.map((p) => ({ groupId: p.projectId, groupRoles: [...p.roles] })),
-    }),
-    teamIds: inputs.teamIds && [...inputs.teamIds],
-  });
-}
-
-/** Inputs → `PATCH /orgs/{orgId}/users/{userId}` body: the whole role set at once, so no moment without a role. */
-export function updateBodyFromInputs(inputs: OrgInvitationInputs): OrgUserUpdateRequest {
-  const { roles, teamIds } = createBodyFromInputs(inputs);
-  return dropUndefined({ roles, teamIds });
-}
-
-/** Inputs → Cloud/Ops Manager `POST /orgs/{orgId}/invites` body (no project roles there; teams only when declared). */
-export function invitationV1BodyFromInputs(inputs: OrgInvitationInputs): OrgInvitationV1Request {
-  return dropUndefined({ username: inputs.username, roles: [...inputs.roles], teamIds: inputs.teamIds && [...inputs.teamIds] });
-}
-
-/**
- * Whether the API's roles and teams are the declared ones. `projectRoles` and
- * `teamIds` count only when declared (omitted: not managed by the resource).
- */
-export function matchesDeclared(
-  actual: Pick<OrgInvitationState, "roles" | "projectRoles" | "teamIds">,
-  declared: Pick<OrgInvitationInputs, "roles" | "projectRoles" | "teamIds">,
-): boolean {
-  return (
-    sameSet(actual.roles, declared.roles) &&
-    (declared.projectRoles === undefined || sameProjectRoles(actual.projectRoles, declared.projectRoles)) &&
-    (declared.teamIds === undefined || sameSet(actual.teamIds, declared.teamIds))
-  );
 }
 
 /**
@@ -126,7 +69,7 @@ export function stateFromInvitationV1(inv: OrgInvitationV1, local: LocalSettings
     teamIds: canonicalSet(inv.teamIds ?? []),
     ...localSettings(local),
     invitationId: inv.id,
-    status: expiryHasPassed(expiresAt, now) ? "INVITATION_EXPIRED" : "PENDING",
+    status: invitationStatus(inv, now),
     invitationCreatedAt: instant(inv.createdAt),
     invitationExpiresAt: expiresAt,
     inviterUsername: inv.inviterUsername,
@@ -140,7 +83,7 @@ export function stateFromMemberV1(
   local: LocalSettings,
   invitationId: string | undefined,
 ): OrgInvitationState {
-  const orgRoles = (member.roles ?? []).filter((r) => r.orgId === orgId).map((r) => r.roleName);
+  const orgRoles = orgRolesOfMember(member, orgId);
   return dropUndefined({
     orgId,
     username: member.username,
@@ -171,20 +114,7 @@ export function inputsOfState(state: OrgInvitationState): OrgInvitationInputs & 
 }
 
 function localSettings(local: LocalSettings): LocalSettings {
-  return { reinvite: local.reinvite ?? "on-expiry", adopt: local.adopt ?? false, platform: local.platform };
-}
-
-export function expiryHasPassed(expiresAt: string | undefined, now: Date): boolean {
-  if (expiresAt === undefined) return false;
-  const at = parseInstant(expiresAt);
-  return at !== undefined && at.getTime() <= now.getTime();
-}
-
-/** Whether this status, under this policy, calls for a new invitation. */
-export function wantsReinvite(status: MembershipStatus | undefined, policy: OrgInvitationInputs["reinvite"]): boolean {
-  if (status === "INVITATION_EXPIRED") return policy !== "never";
-  if (status === "INVITATION_REJECTED") return policy === "on-expiry-or-rejection";
-  return false;
+  return { reinvite: local.reinvite ?? DEFAULT_REINVITE, adopt: local.adopt ?? false, platform: local.platform };
 }
 
 /** Id `{orgId}/{userId}` (Atlas) or `{orgId}/{invitationId}` (Cloud/Ops Manager). */
@@ -224,7 +154,7 @@ export function parseId(id: string): { orgId: string; objectId?: string; usernam
 export function planDiff(
   olds: Partial<OrgInvitationState>,
   news: OrgInvitationInputs,
-  newFamily: ApiFamily,
+  newFamily: MembershipsApi,
   now: Date,
 ): pulumi.dynamic.DiffResult {
   const replaces: string[] = [];
@@ -235,7 +165,7 @@ export function planDiff(
   if (known("orgId") && olds.orgId !== news.orgId) replaces.push("orgId");
   // Usernames are emails: a change of letter case is the same person, and the API keeps its own spelling.
   if (known("username") && (olds.username ?? "").toLowerCase() !== news.username.toLowerCase()) replaces.push("username");
-  const oldFamily: ApiFamily = typeof olds.invitationId === "string" ? "public-v1" : "atlas";
+  const oldFamily: MembershipsApi = typeof olds.invitationId === "string" ? "public-v1" : "atlas-v2";
   if (known("platform") && olds.status !== undefined && oldFamily !== newFamily) replaces.push("platform");
 
   for (const key of ["roles", "projectRoles", "teamIds", "reinvite", "adopt", "platform"] as const) {
@@ -264,16 +194,6 @@ export function planDiff(
 }
 
 const defaults = { reinvite: "on-expiry", adopt: false, platform: undefined } as const;
-
-function sameProjectRoles(
-  a: OrgInvitationInputs["projectRoles"] | undefined,
-  b: OrgInvitationInputs["projectRoles"] | undefined,
-): boolean {
-  return sameSet(
-    (a ?? []).map((p) => ({ projectId: p.projectId, roles: canonicalSet(p.roles) })),
-    (b ?? []).map((p) => ({ projectId: p.projectId, roles: canonicalSet(p.roles) })),
-  );
-}
 
 function dropUndefined<T extends object>(value: T): T {
   const out: Record<string, unknown> = {};

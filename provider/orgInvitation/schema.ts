@@ -5,29 +5,12 @@
  */
 import { z } from "zod";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
-import { ROLES_BY_PLATFORM } from "../cloudUser/roles";
-import { PLATFORMS, type Platform } from "../config";
+import { MEMBERSHIP_STATUSES, REINVITE_POLICIES, type MembershipStatus, type ReinvitePolicy } from "../memberships/status";
+import { PLATFORM, PLATFORMS, type Platform } from "../platform";
+
+export { MEMBERSHIP_STATUSES, REINVITE_POLICIES, type MembershipStatus, type ReinvitePolicy };
 
 const HEX24 = /^[a-f0-9]{24}$/;
-
-/**
- * Whose role lists an invitation is held to: the API it is sent to. `atlas`
- * and `atlas-v1` both use the Atlas v2 org-users endpoints, so both take
- * Atlas's roles; Cloud Manager and Ops Manager take their own.
- */
-export type RolesPlatform = "atlas" | "cloud-manager" | "ops-manager";
-
-export function rolesPlatformOf(platform: Platform): RolesPlatform {
-  return platform === "cloud-manager" || platform === "ops-manager" ? platform : "atlas";
-}
-
-const PLATFORM_NAMES: Record<RolesPlatform, string> = { atlas: "Atlas", "cloud-manager": "Cloud Manager", "ops-manager": "Ops Manager" };
-
-export const REINVITE_POLICIES = ["on-expiry", "on-expiry-or-rejection", "never"] as const;
-export type ReinvitePolicy = (typeof REINVITE_POLICIES)[number];
-
-export const MEMBERSHIP_STATUSES = ["PENDING", "ACTIVE", "INVITATION_EXPIRED", "INVITATION_REJECTED"] as const;
-export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 
 /** A required value's message says it is missing, not that `undefined` is not a string. */
 const required = (what: string) => (issue: { input: unknown }) =>
@@ -52,23 +35,23 @@ function uniqueSortedList<T extends z.ZodType<string>>(item: T, what: string) {
 }
 
 /** A role name from `allowed` (the platform's list); anything else is reported with the list. */
-function roleNameSchema(allowed: readonly string[], what: string, platform: RolesPlatform) {
+function roleNameSchema(allowed: readonly string[], what: string, platform: Platform) {
   return z
     .string({ error: `must be ${what} name such as ${allowed[0]}` })
     .trim()
     .pipe(
       z.enum(allowed as readonly [string, ...string[]], {
-        error: (issue) => `${JSON.stringify(issue.input)} is not ${what} on ${PLATFORM_NAMES[platform]}: must be one of ${allowed.join(", ")}`,
+        error: (issue) => `${JSON.stringify(issue.input)} is not ${what} on ${PLATFORM[platform].title}: must be one of ${allowed.join(", ")}`,
       }),
     );
 }
 
 /**
- * The inputs of an invitation sent to `platform`'s API: organization and
- * project role names are held to that platform's lists (ROLES_BY_PLATFORM).
+ * The inputs of an invitation sent to `platform`'s memberships API:
+ * organization and project role names are held to its lists (`invitationRoles`).
  */
-export function orgInvitationInputsSchema(platform: RolesPlatform) {
-  const roles = ROLES_BY_PLATFORM[platform];
+export function orgInvitationInputsSchema(platform: Platform) {
+  const roles = PLATFORM[platform].invitationRoles;
   const projectRoleSchema = z.strictObject({
     projectId: hexId("project"),
     roles: uniqueSortedList(roleNameSchema(roles.project, "a project role", platform), "project role").refine(

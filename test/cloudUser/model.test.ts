@@ -4,15 +4,14 @@ import {
   forbiddenRoleChanges,
   opsManagerRoleList,
   roleChanges,
-  sameAccountStore,
   toCreateBody,
   toOpsManagerUpdateBody,
   toOutputs,
   toRefreshedInputs,
-  usersApiFor,
   type CloudUserOutputs,
 } from "../../provider/cloudUser/model";
-import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
+import { PLATFORM, sameAccountStore, type Platform as CloudUserPlatform } from "../../provider/platform";
+const usersApiFor = (p: CloudUserPlatform) => PLATFORM[p].usersApi;
 import type { CloudUserInputs } from "../../provider/cloudUser/schema";
 
 const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
@@ -32,7 +31,7 @@ const inputs: CloudUserInputs = {
 describe("state → create body", () => {
   test.each<[CloudUserPlatform, boolean]>([
     ["atlas", false],
-    ["atlas-v1", true],
+    ["atlas-v1", false],
     ["cloud-manager", true],
     ["ops-manager", true],
   ])("%s: roles spelt with groupId; emailAddress sent: %s", (platform, sendsEmail) => {
@@ -44,6 +43,11 @@ describe("state → create body", () => {
     expect("emailAddress" in body).toBe(sendsEmail);
     if (sendsEmail) expect(body.emailAddress).toBe("jane@example.com");
     expect(body).not.toHaveProperty("mobileNumber");
+  });
+
+  test("atlas-v1 sends only the fields seed 000 documents (username, password, names, country, mobileNumber, roles)", () => {
+    const body = toCreateBody({ ...inputs, emailAddress: "other@example.com", mobileNumber: "212-555-0100" }, "atlas-v1");
+    expect(Object.keys(body).sort()).toEqual(["country", "firstName", "lastName", "mobileNumber", "password", "roles", "username"]);
   });
 
   test("Ops Manager update body: declared profile fields and the given complete role list, never the password or country", () => {

@@ -8,8 +8,8 @@
 import { provider } from "../../provider/cloudUser/provider";
 import type { CloudUserOutputs } from "../../provider/cloudUser/model";
 import type { CloudUserInputs } from "../../provider/cloudUser/schema";
-import { getClient } from "../../provider/common/runtime";
-import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
+import { emulatorClient } from "../support/provider";
+import type { Platform as CloudUserPlatform } from "../../provider/platform";
 import { removeProjectUser } from "../../provider/client/operations/projectUsers";
 import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
 import { updateOpsManagerUser } from "../../provider/client/operations/cloudUsers";
@@ -181,7 +181,7 @@ describe("CloudUser on ops-manager: delete of an adopted account", () => {
   test("an account the resource created is deleted, adopt: true or not", async () => {
     const inputs = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }], { adopt: true });
     const { id, outs } = await provider.create(inputs);
-    expect(outs.adoptedExisting).toBeUndefined();
+    expect(outs!.adoptedExisting).toBeUndefined();
     await provider.delete(id, outs as CloudUserOutputs);
     expect(await account(id)).toBeUndefined();
   });
@@ -228,7 +228,7 @@ describe("CloudUser on atlas: a role revoked by hand after acceptance", () => {
 
     await emulatorControl.acceptInvitation(emu, emu.orgId, id);
     const active = (await provider.read(id, waiting)).props as CloudUserOutputs;
-    await removeProjectUser(getClient({ platform: "atlas" }), emu.projectId, id);
+    await removeProjectUser(emulatorClient(emu, "atlas"), emu.projectId, id);
 
     const refreshed = await provider.read(id, active);
     const after = refreshed.props as CloudUserOutputs;
@@ -267,7 +267,7 @@ describe("CloudUser on cloud-manager: removed from the org by hand after accepta
     await emulatorControl.acceptInvitation(emu, emu.orgId, id);
     const active = (await provider.read(id, outs as CloudUserOutputs)).props as CloudUserOutputs;
     expect(active.activeRoles).toEqual(inputs.roles);
-    await removeOrgMemberV1(getClient({ platform: "cloud-manager" }), emu.orgId, id);
+    await removeOrgMemberV1(emulatorClient(emu, "cloud-manager"), emu.orgId, id);
 
     const after = (await provider.read(id, active)).props as CloudUserOutputs;
     expect(after).toMatchObject({ activeRoles: [], pendingRoles: [], roles: [] });
@@ -328,7 +328,7 @@ describe("CloudUser on ops-manager: only the declared roles are managed (PATCH k
     await emulatorControl.acceptInvitation(emu, emu.orgId, id);
     const active = (await provider.read(id, outs as CloudUserOutputs)).props as CloudUserOutputs;
     // Someone else (the UI, another tool) grants a global role.
-    await updateOpsManagerUser(getClient({ platform: "ops-manager" }), id, {
+    await updateOpsManagerUser(emulatorClient(emu, "ops-manager"), id, {
       roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { roleName: "GLOBAL_READ_ONLY" }],
     });
     const news = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { projectId: emu.projectId, roleName: "GROUP_READ_ONLY" }], {}, inputs.username);

@@ -8,7 +8,7 @@
 import { provider } from "../../provider/cloudUser/provider";
 import type { CloudUserOutputs } from "../../provider/cloudUser/model";
 import type { CloudUserInputs } from "../../provider/cloudUser/schema";
-import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
+import type { Platform as CloudUserPlatform } from "../../provider/platform";
 import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 import { profile, useCloudUserEmulator, usePlatform as usePlatformIn } from "./support";
 

@@ -1,6 +1,6 @@
 import { checkWith } from "../../provider/common/check";
 import { CloudUserInputsSchema } from "../../provider/cloudUser/schema";
-import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
+import type { Platform as CloudUserPlatform } from "../../provider/platform";
 
 const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
 const PROJECT = "6a7b8c9d0e1f5f1b2c3d4e5f";

@@ -2,7 +2,7 @@
  * Shared by the CloudUser provider tests: one emulator per file, switched
  * between platforms per test, and a valid profile to declare accounts with.
  */
-import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
+import type { Platform as CloudUserPlatform } from "../../provider/platform";
 import { provider } from "../../provider/cloudUser/provider";
 import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 import { configureForEmulator, useProviderEmulator } from "../support/provider";

@@ -69,7 +69,7 @@ describe("temporary users: one test per row of the README table", () => {
     const read = await provider.read(id, state);
     expect((read.props as DatabaseUserState).deleteAfterDate).toBe(state.deleteAfterDate);
     await emulatorControl.clearRequests(emu);
-    const news = await checked({ ...base("steady-window"), expiresIn: "24h" }, read.inputs as Record<string, unknown>);
+    const news = await checked({ ...base("steady-window"), expiresIn: "24h" }, read.inputs as unknown as Record<string, unknown>);
     expect(await provider.diff(id, read.props as DatabaseUserState, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     expect(await apiRequests()).toEqual([]);
     expect(inputs.expiresIn).toBe(news.expiresIn);

@@ -139,7 +139,7 @@ describe("drift", () => {
     expect(read.props).toMatchObject({ roles: [{ roleName: "read", databaseName: "other" }], description: "edited in the UI", password: "first-Password-1" });
     expect(read.inputs).toMatchObject({ roles: [{ roleName: "read", databaseName: "other" }], description: "edited in the UI", labels: [{ key: "env", value: "dev" }] });
 
-    const news = await checked({ ...inputs }, read.inputs as Record<string, unknown>);
+    const news = await checked({ ...inputs }, read.inputs as unknown as Record<string, unknown>);
     expect(await provider.diff(id, read.props as DatabaseUserState, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const { outs } = await provider.update(id, read.props as DatabaseUserState, news);
     expect(outs).toMatchObject({ roles, labels: [{ key: "env", value: "dev" }] });

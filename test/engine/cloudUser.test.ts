@@ -12,13 +12,14 @@
  * same `/api/public/v1.0` paths as Ops Manager, gets a second stack.
  */
 import { CloudUser } from "../../provider";
-import type { CloudUserPlatform } from "../../provider/cloudUser/roles";
+import type { Platform as CloudUserPlatform } from "../../provider/platform";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
 import { configureForEmulator } from "../support/provider";
 import { provider } from "../../provider/cloudUser/provider";
 import { toApiRole } from "../../provider/cloudUser/model";
-import { getClient, resetRuntimeForTests } from "../../provider/common/runtime";
+import { resetContextsForTests as resetRuntimeForTests } from "../../provider/context";
+import { emulatorClient } from "../support/provider";
 import { updateOpsManagerUser } from "../../provider/client/operations/cloudUsers";
 
 jest.setTimeout(300_000);
@@ -195,7 +196,7 @@ describeEngine("CloudUser through the engine: atlas, atlas-v1 and ops-manager in
     await configureForEmulator(provider, emu, { platform: "ops-manager" });
     const id = ids["on-ops-manager"]!;
     const ui = { roleName: "GLOBAL_MONITORING_ADMIN" };
-    await updateOpsManagerUser(getClient({ platform: "ops-manager" }), id, { roles: [...accounts[2]!.changedRoles(emu).map(toApiRole), ui] });
+    await updateOpsManagerUser(emulatorClient(emu, "ops-manager"), id, { roles: [...accounts[2]!.changedRoles(emu).map(toApiRole), ui] });
     await resetRuntimeForTests();
 
     stack.setProgram(program("roles"));

@@ -4,11 +4,10 @@
  * `/orgs/{orgId}/invites` endpoints, acceptance seen in the org's member list.
  */
 import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
-import { getClient } from "../../provider/common/runtime";
 import { provider } from "../../provider/orgInvitation/provider";
 import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
 import { emulatorControl, type EmulatorHandle } from "../support/emulator";
-import { configureForEmulator, useProviderEmulator } from "../support/provider";
+import { configureForEmulator, emulatorClient, useProviderEmulator } from "../support/provider";
 import * as h from "./harness";
 
 let emu: EmulatorHandle;
@@ -59,7 +58,7 @@ test("invite: the v1.0 invites endpoint, PENDING with a 30-day expiry; no change
 
 test("project roles are refused by check, before any request", async () => {
   const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER"], projectRoles: [{ projectId: emu.projectId, roles: ["GROUP_READ_ONLY"] }] });
-  expect(result.failures).toEqual([{ property: "projectRoles", reason: expect.stringMatching(/Cloud Manager and Ops Manager .* cannot carry project roles/) }]);
+  expect(result.failures).toEqual([{ property: "projectRoles", reason: expect.stringMatching(/Cloud Manager organization invitations cannot carry project roles/) }]);
 });
 
 test("invitee accepts, refresh: ACTIVE (seen in the member list), same id; no change", async () => {
@@ -216,7 +215,7 @@ test("an accepted member removed outside Pulumi reads as gone (refresh drops it)
   await emulatorControl.acceptInvitation(emu, orgId, outs.invitationId!);
   const active = (await refresh(id, outs)).props!;
   expect(active.status).toBe("ACTIVE");
-  await removeOrgMemberV1(getClient(), orgId, active.userId!);
+  await removeOrgMemberV1(emulatorClient(emu, "cloud-manager"), orgId, active.userId!);
   expect(await refresh(id, active)).toEqual({});
 });
 

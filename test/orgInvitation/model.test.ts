@@ -1,15 +1,14 @@
 import { checkWith } from "../../provider/common/check";
 import {
-  apiFamilyOf,
-  createBodyFromInputs,
   inputsOfState,
   parseId,
   planDiff,
   stateFromInvitationV1,
   stateFromMemberV1,
   stateFromOrgUser,
-  updateBodyFromInputs,
 } from "../../provider/orgInvitation/model";
+import { toOrgUserBody as createBodyFromInputs, toOrgUserUpdateBody as updateBodyFromInputs } from "../../provider/memberships/atlas";
+import { PLATFORM } from "../../provider/platform";
 import { OrgInvitationInputsSchema, type OrgInvitationInputs, type OrgInvitationState } from "../../provider/orgInvitation/schema";
 
 const ORG = "a".repeat(24);
@@ -220,7 +219,7 @@ describe("mappers", () => {
   });
 
   test("platform families", () => {
-    expect(["atlas", "atlas-v1", "cloud-manager", "ops-manager"].map(apiFamilyOf)).toEqual(["atlas", "atlas", "public-v1", "public-v1"]);
+    expect((["atlas", "atlas-v1", "cloud-manager", "ops-manager"] as const).map((p) => PLATFORM[p].membershipsApi)).toEqual(["atlas-v2", "atlas-v2", "public-v1", "public-v1"]);
   });
 });
 
@@ -252,7 +251,7 @@ describe("planDiff", () => {
   ])("%s", (_name, oldOver, newOver, expected) => {
     const olds = pendingState(oldOver);
     const news = { ...same(pendingState(oldOver)), ...newOver } as OrgInvitationInputs;
-    const got = planDiff(olds, news, "atlas", NOW);
+    const got = planDiff(olds, news, "atlas-v2", NOW);
     expect(got.changes).toBe(expected.changes);
     expect(got.replaces).toEqual(expected.replaces);
     if (expected.deleteBeforeReplace !== undefined) expect(got.deleteBeforeReplace).toBe(expected.deleteBeforeReplace);
@@ -267,6 +266,6 @@ describe("planDiff", () => {
 
   test("ignores __provider", () => {
     const olds = { ...pendingState(), __provider: "old" } as OrgInvitationState;
-    expect(planDiff(olds, same(pendingState()), "atlas", NOW).changes).toBe(false);
+    expect(planDiff(olds, same(pendingState()), "atlas-v2", NOW).changes).toBe(false);
   });
 });

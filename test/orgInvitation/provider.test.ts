@@ -2,7 +2,7 @@
  * OrgInvitation lifecycle methods against the emulator over real HTTP (Atlas
  * v2 org users): the issue's scenario table, one test per row.
  */
-import { ROLES_BY_PLATFORM } from "../../provider/cloudUser/roles";
+import { PLATFORM } from "../../provider/platform";
 import { UNKNOWN } from "../../provider/common/unknowns";
 import { provider } from "../../provider/orgInvitation/provider";
 import type { OrgInvitationState } from "../../provider/orgInvitation/schema";
@@ -353,11 +353,11 @@ describe("role names are held to the platform's lists in check", () => {
   test.each([
     ["cloud-manager", "ORG_STREAM_PROCESSING_ADMIN"],
     ["cloud-manager", "ORG_BILLING_READ_ONLY"],
-    ["ops-manager", "ORG_BILLING_ADMIN"],
+    ["ops-manager", "ORG_BILLING_READ_ONLY"],
   ])("%s: %s is refused, naming the property and the allowed roles", async (platform, role) => {
     const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER", role], platform });
     expect(result.failures).toEqual([{ property: "roles[1]", reason: expect.stringContaining(`"${role}" is not an organization role on`) }]);
-    for (const allowed of ROLES_BY_PLATFORM[platform as "cloud-manager" | "ops-manager"].org) {
+    for (const allowed of PLATFORM[platform as "cloud-manager" | "ops-manager"].invitationRoles.org) {
       expect(result.failures![0].reason).toContain(allowed);
     }
   });
@@ -378,7 +378,7 @@ describe("role names are held to the platform's lists in check", () => {
   test("an unknown project role is refused with the Atlas project roles", async () => {
     const result = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER"], projectRoles: [{ projectId, roles: ["GROUP_READ_ONLY", "GROUP_FOO"] }] });
     expect(result.failures).toEqual([
-      { property: "projectRoles[0].roles[1]", reason: expect.stringContaining(`"GROUP_FOO" is not a project role on Atlas: must be one of ${ROLES_BY_PLATFORM.atlas.project.join(", ")}`) },
+      { property: "projectRoles[0].roles[1]", reason: expect.stringContaining(`"GROUP_FOO" is not a project role on Atlas: must be one of ${PLATFORM.atlas.invitationRoles.project.join(", ")}`) },
     ]);
     // A Cloud Manager project role is not an Atlas one.
     const cm = await provider.check({}, { orgId, username: "ada@example.com", roles: ["ORG_MEMBER"], projectRoles: [{ projectId, roles: ["GROUP_AUTOMATION_ADMIN"] }] });

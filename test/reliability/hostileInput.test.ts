@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 import { propertyPath } from "../../provider/common/check";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { resetContextsForTests as resetRuntimeForTests } from "../../provider/context";
 import { provider as cloudUserProvider } from "../../provider/cloudUser/provider";
 import { provider as databaseUserProvider } from "../../provider/databaseUser/provider";
 import { provider as orgInvitationProvider } from "../../provider/orgInvitation/provider";

@@ -8,7 +8,7 @@
  * duplicate, never an orphan, never an error that a re-run cannot get past.
  */
 import { inspect } from "node:util";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { resetContextsForTests as resetRuntimeForTests } from "../../provider/context";
 import { provider as cloudUserProvider } from "../../provider/cloudUser/provider";
 import { provider as databaseUserProvider } from "../../provider/databaseUser/provider";
 import { provider as orgInvitationProvider } from "../../provider/orgInvitation/provider";

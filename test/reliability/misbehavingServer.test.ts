@@ -10,7 +10,7 @@
 import * as http from "node:http";
 import os from "node:os";
 import type { AddressInfo } from "node:net";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { resetContextsForTests as resetRuntimeForTests } from "../../provider/context";
 import { CONFIG_KEYS } from "../../provider/config";
 import { provider as databaseUserProvider } from "../../provider/databaseUser/provider";
 import { emulatorControl, startTestEmulator, type EmulatorHandle, type FaultRule } from "../support/emulator";

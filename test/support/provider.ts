@@ -3,8 +3,9 @@
  * emulator the way the engine would: through `configure()` with a stack
  * config, never through module imports of the emulator.
  */
+import type { AtlasClient } from "../../provider/client/client";
 import { CONFIG_KEYS, type Platform } from "../../provider/config";
-import { resetRuntimeForTests } from "../../provider/common/runtime";
+import { resetContextsForTests as resetRuntimeForTests, runContext } from "../../provider/context";
 import { startTestEmulator, type EmulatorHandle } from "./emulator";
 
 export interface ConfigureOptions {
@@ -65,4 +66,13 @@ export function useProviderEmulator(onStart?: (emu: EmulatorHandle) => Promise<v
       return emu;
     },
   };
+}
+
+/**
+ * A client for the emulator on a platform, as the provider builds it from the
+ * same stack config (so it shares the provider's connection and credentials).
+ */
+export function emulatorClient(emu: EmulatorHandle, platform: Platform, opts: ConfigureOptions = {}): AtlasClient {
+  const config = emulatorStackConfig(emu, { ...opts, platform });
+  return runContext({ config: { get: (key: string) => config[key] } }).client(platform);
 }

@@ -1,7 +1,15 @@
 import { Config } from "@pulumi/pulumi/cmd/dynamic-provider/config";
-import { configure, getClient, getSettings, resetRuntimeForTests } from "../../provider/common/runtime";
-import { ConfigError, ENV_VARS } from "../../provider/config";
-import { startDigestServer } from "../support/httpServer";
+import { ConfigError, ENV_VARS } from "../provider/config";
+import { resetContextsForTests as resetRuntimeForTests, runContext, type ConfigureRequestLike, type RunContext } from "../provider/context";
+import type { Platform } from "../provider/platform";
+import { startDigestServer } from "./support/httpServer";
+
+/** The context the last `configure` built, as each provider keeps it. */
+let current: RunContext | undefined;
+const configure = (req: ConfigureRequestLike) => void (current = runContext(req));
+const context = () => (current ??= runContext());
+const getSettings = (o: { platform?: Platform } = {}) => context().settings(o.platform);
+const getClient = (o: { platform?: Platform } = {}) => context().client(o.platform);
 
 /** The stack config as the dynamic-provider host hands it to `configure`: its own Config class over the raw map. */
 const hostConfig = (raw: Record<string, string>) => ({ config: new Config(raw, "some-project") });
@@ -10,6 +18,7 @@ const ALL_ENV = Object.values(ENV_VARS).flat();
 let savedEnv: Record<string, string | undefined>;
 
 beforeEach(async () => {
+  current = undefined;
   savedEnv = Object.fromEntries(ALL_ENV.map((k) => [k, process.env[k]]));
   for (const k of ALL_ENV) delete process.env[k];
   await resetRuntimeForTests();
@@ -31,12 +40,26 @@ test("configure() takes the stack config in the form the dynamic-provider host p
   expect(s.credentialSource).toBe("stack config");
 });
 
-test("environment variables are read at call time, not at configure or import time", () => {
+test("environment variables are read when configure builds the context, not at import time", () => {
   configure(hostConfig({}));
   expect(() => getSettings()).toThrow(ConfigError);
   process.env.MONGODB_ATLAS_CLIENT_ID = "id";
   process.env.MONGODB_ATLAS_CLIENT_SECRET = "secret";
+  // The run's context is built once: a later change of the environment is not seen by it...
+  expect(() => getSettings()).toThrow(ConfigError);
+  // ...but the next run (the next configure) sees it.
+  configure(hostConfig({}));
   expect(getSettings().credentials).toEqual({ kind: "serviceAccount", clientId: "id", clientSecret: "secret" });
+});
+
+test("providers configured with the same stack config share one context; settings are resolved once per platform", () => {
+  const raw = { "mongodbatlas:publicKey": "p", "mongodbatlas:privateKey": "k" };
+  const a = runContext(hostConfig(raw));
+  const b = runContext(hostConfig({ ...raw }));
+  expect(b).toBe(a);
+  expect(a.settings()).toBe(a.settings());
+  expect(a.settings("cloud-manager")).toBe(a.settings("cloud-manager"));
+  expect(runContext(hostConfig({ ...raw, "mongodbatlas:privateKey": "other" }))).not.toBe(a);
 });
 
 test("without configure() (older engines) the environment still works", () => {
