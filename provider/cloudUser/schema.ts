@@ -3,6 +3,8 @@
  * for validation (`check`), normalisation and the TypeScript types.
  */
 import { z } from "zod";
+import type { SameKeys } from "../common/types";
+import type { CloudUserOutputs } from "./model";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
 import { ISO_3166_ALPHA2 } from "./countries";
 import { REINVITE_POLICIES } from "../memberships/status";
@@ -15,9 +17,10 @@ const objectId = (what: string) =>
 
 /** One role assignment as declared: an org role (`orgId`), a project role (`projectId`), or an Ops Manager GLOBAL_* role (neither). */
 export const CloudUserRoleSchema = z.strictObject({
-  orgId: objectId("organization").optional(),
-  projectId: objectId("project").optional(),
-  roleName: z.string().min(1, { message: "roleName is required, e.g. ORG_MEMBER or GROUP_READ_ONLY" }),
+  orgId: objectId("organization").optional().describe("The organization of an org role (24 hexadecimal digits)."),
+  projectId: objectId("project").optional().describe("The project of a project role (24 hexadecimal digits)."),
+  roleName: z.string().min(1, { message: "roleName is required, e.g. ORG_MEMBER or GROUP_READ_ONLY" })
+    .describe("A role from the platform's list, e.g. `ORG_MEMBER`, `GROUP_READ_ONLY`, `GLOBAL_READ_ONLY` (Ops Manager)."),
 });
 
 export type CloudUserRole = z.output<typeof CloudUserRoleSchema>;
@@ -27,21 +30,34 @@ export const CloudUserPlatformSchema = z.enum(PLATFORMS, {
 });
 
 const CloudUserInputsShape = z.strictObject({
-  username: z.email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" }),
-  password: z.string().min(8, { message: "password must be at least 8 characters long" }),
-  emailAddress: z.email({ message: "emailAddress must be an email address; leave it out to use the username" }).optional(),
-  firstName: z.string().min(1, { message: "firstName must not be empty; leave it out instead" }).optional(),
-  lastName: z.string().min(1, { message: "lastName must not be empty; leave it out instead" }).optional(),
-  mobileNumber: z.string().min(1, { message: "mobileNumber must not be empty; leave it out instead" }).optional(),
+  username: z.email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" })
+    .describe("The login, an email address. Changing it replaces the resource."),
+  password: z.string().min(8, { message: "password must be at least 8 characters long" }).meta({
+    description: "The initial password: at least 8 characters, without the username. Only the person can change it later.",
+    secret: true,
+  }),
+  emailAddress: z.email({ message: "emailAddress must be an email address; leave it out to use the username" }).optional()
+    .describe("Contact address; defaults to `username`. On `atlas` it is always the username: leave it out."),
+  firstName: z.string().min(1, { message: "firstName must not be empty; leave it out instead" }).optional()
+    .describe("Given name."),
+  lastName: z.string().min(1, { message: "lastName must not be empty; leave it out instead" }).optional()
+    .describe("Family name."),
+  mobileNumber: z.string().min(1, { message: "mobileNumber must not be empty; leave it out instead" }).optional()
+    .describe("On `atlas` a North American number (`212-555-0100`, `+1 212 555 0100`), as the v2 API requires."),
   country: z
     .string()
     .transform((c) => c.toUpperCase())
     .pipe(z.string().refine((c) => ISO_3166_ALPHA2.has(c), { message: "country must be a two-letter ISO 3166-1 alpha-2 code, e.g. US or DE" }))
-    .optional(),
-  roles: z.array(CloudUserRoleSchema).optional(),
-  adopt: z.boolean().optional(),
-  platform: CloudUserPlatformSchema.optional(),
-  reinvite: z.enum(REINVITE_POLICIES, { message: `reinvite must be one of ${REINVITE_POLICIES.join(", ")}` }).optional(),
+    .optional()
+    .describe("An assigned ISO 3166-1 alpha-2 code (`US`, `DE`); lower case is stored upper case."),
+  roles: z.array(CloudUserRoleSchema).optional()
+    .describe("Org, project and (Ops Manager) global roles, each once; order does not matter. Exactly one of `orgId`, `projectId` per role, neither for `GLOBAL_*`."),
+  adopt: z.boolean().optional()
+    .describe("If an account with this username already exists, manage it instead of failing."),
+  platform: CloudUserPlatformSchema.optional()
+    .describe("Overrides the stack's `atlasUsers:platform` for this resource."),
+  reinvite: z.enum(REINVITE_POLICIES, { message: `reinvite must be one of ${REINVITE_POLICIES.join(", ")}` }).optional()
+    .describe("When an invitation for a declared role expires (or is declined) unaccepted: `on-expiry` (default) sends it again at the next `up`, `on-expiry-or-rejection` also after a decline, `never` leaves it."),
 });
 
 /**
@@ -172,3 +188,39 @@ function cleanRole(role: CloudUserRole): CloudUserRole {
     roleName: role.roleName,
   };
 }
+
+/**
+ * The outputs (state) as a schema: the source of the outputs table in
+ * `docs/resources/cloud-user.md`. A field without a description is an input
+ * echoed back. Its keys are `CloudUserOutputs`'s (checked below).
+ */
+export const CloudUserStateSchema = z.object({
+  userId: z.string().describe("The account's id (24 hexadecimal digits); also the resource's id."),
+  username: z.string().describe("As the API reports it."),
+  password: z.string().optional().meta({ description: "The declared password, as a secret; no API returns it.", secret: true }),
+  emailAddress: z.string().optional().describe("As the API reports it (so `pulumi refresh` shows the person's own profile edits)."),
+  firstName: z.string().optional().describe("As the API reports it."),
+  lastName: z.string().optional().describe("As the API reports it."),
+  country: z.string().optional().describe("As the API reports it."),
+  mobileNumber: z.string().optional().describe("As the API reports it."),
+  roles: z.array(CloudUserRoleSchema)
+    .describe("The declared roles, sorted. A refresh drops those neither held nor pending, so the next `up` grants them again."),
+  activeRoles: z.array(CloudUserRoleSchema).describe("The roles the API reports: the ones the person holds."),
+  pendingRoles: z.array(CloudUserRoleSchema).describe("Declared roles whose invitation is still waiting for the person (never an expired, declined or revoked one)."),
+  invitationsExpireAt: z.string().optional()
+    .describe("When the earliest of those invitations expires; an `up` after that asks the API and, under `reinvite`, sends it again."),
+  preexistingRoles: z.array(CloudUserRoleSchema).optional()
+    .describe("For an adopted account, the roles it held then (empty when the resource created it); delete leaves them alone."),
+  adoptedExisting: z.boolean().optional()
+    .describe("`true` when the resource adopted an account that already existed (Ops Manager's destroy then keeps the account)."),
+  teamIds: z.array(z.string()).describe("The teams the account belongs to, as reported."),
+  createdAt: z.string().optional().describe("When the account was created, as reported."),
+  lastAuth: z.string().optional().describe("The person's last login, as reported."),
+  platform: CloudUserPlatformSchema.describe("The platform the account lives on, resolved at creation (refresh and delete use it)."),
+  adopt: z.boolean().optional(),
+  reinvite: z.enum(REINVITE_POLICIES).optional().describe("As declared."),
+});
+
+// The schema and the state interface name the same fields.
+const stateSchemaMatchesState: SameKeys<z.output<typeof CloudUserStateSchema>, CloudUserOutputs> = true;
+void stateSchemaMatchesState;

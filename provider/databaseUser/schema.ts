@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { DAY_MS, canonicalInstantText, formatDuration, parseDuration } from "../common/dates";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
+import type { SameKeys } from "../common/types";
 
 /** Atlas only accepts a deletion date within a week of the request. */
 export const MAX_EXPIRY_MS = 7 * DAY_MS;
@@ -50,78 +51,98 @@ function text(property: string, opts: { min?: number; max?: number; what?: strin
 /** One role on one database (optionally one collection). */
 export const DatabaseUserRoleSchema = z.strictObject({
   /** A built-in role (`read`, `readWrite`, `atlasAdmin`, ...) or a custom role's name. */
-  roleName: text("roleName", { what: 'a built-in role such as "readWrite" or a custom role name' }),
+  roleName: text("roleName", { what: 'a built-in role such as "readWrite" or a custom role name' })
+    .describe("A built-in role (`read`, `readWrite`, `dbAdmin`, `atlasAdmin`, ...) or a custom role's name."),
   /** The database the role applies to (`admin` for `atlasAdmin`, `readAnyDatabase`, ...). */
-  databaseName: text("databaseName", { what: "the database the role applies to" }),
+  databaseName: text("databaseName", { what: "the database the role applies to" })
+    .describe("The database the role applies to (`admin` for roles that exist only there, such as `readAnyDatabase`)."),
   /** Restricts the role to one collection. */
-  collectionName: text("collectionName").optional(),
+  collectionName: text("collectionName").optional().describe("Restricts the role to this collection."),
 });
 
 /** A cluster, data lake or stream instance the user may access. */
 export const DatabaseUserScopeSchema = z.strictObject({
   name: text("name").regex(SCOPE_NAME, {
     error: "scope name must start with a letter or digit and contain only letters, digits and hyphens",
-  }),
-  type: enumOf("scope type", ["CLUSTER", "DATA_LAKE", "STREAM"]),
+  }).describe("The cluster's, data lake's or stream instance's name: letters, digits and hyphens."),
+  type: enumOf("scope type", ["CLUSTER", "DATA_LAKE", "STREAM"]).describe("What `name` names."),
 });
 
 /** A key-value tag (not shown in the Atlas console). */
 export const DatabaseUserLabelSchema = z.strictObject({
-  key: text("label key", { max: 255 }),
-  value: text("label value", { max: 255 }),
+  key: text("label key", { max: 255 }).describe("1-255 characters."),
+  value: text("label value", { max: 255 }).describe("1-255 characters."),
 });
 
 const DatabaseUserInputsShape = z.strictObject({
   /** The project (the API's `groupId`): 24 hexadecimal digits. Changing it replaces the user. */
   projectId: z
     .string({ error: "projectId must be a string: the project's 24-hexadecimal-digit id" })
-    .regex(PROJECT_ID, { error: 'projectId must be the project\'s id: 24 lowercase hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"' }),
+    .regex(PROJECT_ID, { error: 'projectId must be the project\'s id: 24 lowercase hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"' })
+    .describe("The project's id (the API's `groupId`), 24 hexadecimal digits. Changing it replaces the user."),
   /** The name the user logs in with; its format depends on the auth type. Changing it replaces the user. */
-  username: text("username", { max: 1024 }),
+  username: text("username", { max: 1024 })
+    .describe("The login name, at most 1024 characters; its form depends on the authentication type. Changing it replaces the user."),
   /**
    * The authentication database: `admin` (SCRAM, OIDC workforce groups) or
    * `$external` (X.509, AWS IAM, LDAP, OIDC workload users). Derived from the
    * auth type when omitted. Changing it replaces the user.
    */
-  databaseName: enumOf("databaseName", ["admin", "$external"]).optional(),
+  databaseName: enumOf("databaseName", ["admin", "$external"]).optional()
+    .describe("The authentication database. Derived from the authentication type when omitted; if given, it must match it. Changing it replaces the user."),
   /** SCRAM password (at least 8 characters); required for SCRAM users, not allowed for any other auth type. */
-  password: text("password", { min: 8 }).optional(),
+  password: text("password", { min: 8 }).optional().meta({
+    description: "SCRAM password, at least 8 characters. Required for SCRAM users, rejected for every other type. Sent on update only when it changed.",
+    secret: true,
+  }),
   /** At least one role. Compared as a set. */
   roles: z.array(DatabaseUserRoleSchema, { error: "roles must be a list of {roleName, databaseName, collectionName?}" })
-    .min(1, { error: "roles must contain at least one role, e.g. {roleName: \"readWrite\", databaseName: \"app\"}" }),
+    .min(1, { error: "roles must contain at least one role, e.g. {roleName: \"readWrite\", databaseName: \"app\"}" })
+    .describe("At least one role, each once; order does not matter. Updated in place."),
   /** Clusters, data lakes and stream instances the user may access; omitted means all in the project. */
-  scopes: z.array(DatabaseUserScopeSchema, { error: "scopes must be a list of {name, type}" }).optional(),
+  scopes: z.array(DatabaseUserScopeSchema, { error: "scopes must be a list of {name, type}" }).optional()
+    .describe("The clusters, data lakes or stream instances the user may reach; omitted means all in the project. Updated in place."),
   /** Key-value tags. Compared as a set. */
-  labels: z.array(DatabaseUserLabelSchema, { error: "labels must be a list of {key, value}" }).optional(),
+  labels: z.array(DatabaseUserLabelSchema, { error: "labels must be a list of {key, value}" }).optional()
+    .describe("Key-value tags (not shown in the Atlas console), each once. Updated in place."),
   /** Free text, at most 100 characters. */
   description: z.string({ error: "description must be a string" })
-    .max(100, { error: "description must be at most 100 characters long" }).optional(),
+    .max(100, { error: "description must be at most 100 characters long" }).optional()
+    .describe("Free text, at most 100 characters. Updated in place."),
   /** AWS IAM authentication: `USER` or `ROLE` (username = the ARN). */
-  awsIAMType: enumOf("awsIAMType", ["NONE", "USER", "ROLE"]).optional(),
+  awsIAMType: enumOf("awsIAMType", ["NONE", "USER", "ROLE"]).optional()
+    .describe("AWS IAM authentication; the username is the IAM user's or role's ARN."),
   /** LDAP authentication: `USER` or `GROUP` (username = the DN). */
-  ldapAuthType: enumOf("ldapAuthType", ["NONE", "GROUP", "USER"]).optional(),
+  ldapAuthType: enumOf("ldapAuthType", ["NONE", "GROUP", "USER"]).optional()
+    .describe("LDAP authentication (`USER`) or authorization (`GROUP`); the username is a distinguished name."),
   /** OIDC: `IDP_GROUP` (workforce) or `USER` (workload); username = `<IdP id>/<name>`. */
-  oidcAuthType: enumOf("oidcAuthType", ["NONE", "IDP_GROUP", "USER"]).optional(),
+  oidcAuthType: enumOf("oidcAuthType", ["NONE", "IDP_GROUP", "USER"]).optional()
+    .describe("OIDC workload user (`USER`) or workforce group (`IDP_GROUP`); the username is `<IdP id>/<name>`."),
   /** X.509: `MANAGED` (Atlas-issued certificates) or `CUSTOMER` (your CA; username = a DN with a CN). */
-  x509Type: enumOf("x509Type", ["NONE", "CUSTOMER", "MANAGED"]).optional(),
+  x509Type: enumOf("x509Type", ["NONE", "CUSTOMER", "MANAGED"]).optional()
+    .describe("X.509 with Atlas-managed (`MANAGED`) or your own (`CUSTOMER`) certificates."),
   /**
    * When Atlas deletes the user: an ISO 8601 date-time with a zone, in the
    * future and at most 7 days ahead when set. Makes the user temporary.
    */
-  deleteAfterDate: z.string({ error: "deleteAfterDate must be an ISO 8601 date-time string" }).optional(),
+  deleteAfterDate: z.string({ error: "deleteAfterDate must be an ISO 8601 date-time string" }).optional()
+    .describe("Makes the user temporary: Atlas deletes it at this ISO 8601 date-time with a zone, in the future and at most 7 days ahead when set. Not with `expiresIn`."),
   /**
    * A lifetime such as `"90m"`, `"24h"` or `"7d"` (units d, h, m, s; at most
    * 7 days), counted from creation. Makes the user temporary.
    */
-  expiresIn: z.string({ error: 'expiresIn must be a duration string such as "24h"' }).optional(),
+  expiresIn: z.string({ error: 'expiresIn must be a duration string such as "24h"' }).optional()
+    .describe("Makes the user temporary for this long (`90m`, `24h`, `7d`, `1h30m`; at most 7 days), counted from creation. Not with `deleteAfterDate`."),
   /**
    * What `pulumi up` does once the user has expired: `"recreate"` (a fresh
    * user with a new window; default with `expiresIn`) or `"fail"` (default
    * with `deleteAfterDate`).
    */
-  onExpiry: enumOf("onExpiry", ["recreate", "fail"]).optional(),
+  onExpiry: enumOf("onExpiry", ["recreate", "fail"]).optional()
+    .describe("What `pulumi up` does once a temporary user has expired. Default: `recreate` with `expiresIn`, `fail` with `deleteAfterDate`."),
   /** On create, take over a user that already exists instead of failing. */
-  adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
+  adopt: z.boolean({ error: "adopt must be true or false" }).optional()
+    .describe("On create, take over an existing user with this project, auth database and username instead of failing."),
 });
 
 type RawInputs = z.output<typeof DatabaseUserInputsShape>;
@@ -336,3 +357,37 @@ export interface DatabaseUserState {
   /** Whether Atlas will delete the user at `deleteAfterDate`. */
   temporary: boolean;
 }
+
+/**
+ * The outputs (state) as a schema: the source of the outputs table in
+ * `docs/resources/database-user.md`. A field without a description is an
+ * input echoed back as Atlas holds it. Its keys are `DatabaseUserState`'s
+ * (checked below).
+ */
+export const DatabaseUserStateSchema = z.object({
+  projectId: z.string(),
+  username: z.string(),
+  databaseName: z.enum(["admin", "$external"]),
+  password: z.string().optional().meta({
+    description: "The last password set (Atlas never returns one); encrypted in the state, `[secret]` in previews and outputs.",
+    secret: true,
+  }),
+  roles: z.array(DatabaseUserRoleSchema).describe("As Atlas holds them, sorted."),
+  scopes: z.array(DatabaseUserScopeSchema).describe("As Atlas holds them, sorted; `[]` when none (every cluster, data lake and stream instance)."),
+  labels: z.array(DatabaseUserLabelSchema).describe("As Atlas holds them, sorted; `[]` when none."),
+  description: z.string().optional(),
+  awsIAMType: z.enum(["NONE", "USER", "ROLE"]).describe("Always present; `NONE` unless this is the authentication type."),
+  ldapAuthType: z.enum(["NONE", "GROUP", "USER"]).describe("Always present; `NONE` unless this is the authentication type."),
+  oidcAuthType: z.enum(["NONE", "IDP_GROUP", "USER"]).describe("Always present; `NONE` unless this is the authentication type."),
+  x509Type: z.enum(["NONE", "CUSTOMER", "MANAGED"]).describe("Always present; `NONE` unless this is the authentication type."),
+  deleteAfterDate: z.string().optional()
+    .describe("When Atlas deletes the user, in UTC (`2025-05-04T09:42:00Z`), resolved from `expiresIn` when the lifetime is relative. Absent for a permanent user."),
+  expiresIn: z.string().optional(),
+  onExpiry: z.enum(["recreate", "fail"]).optional(),
+  adopt: z.boolean().optional(),
+  temporary: z.boolean().describe("`true` when Atlas will delete the user at `deleteAfterDate`."),
+});
+
+// The schema and the state interface name the same fields.
+const stateSchemaMatchesState: SameKeys<z.output<typeof DatabaseUserStateSchema>, DatabaseUserState> = true;
+void stateSchemaMatchesState;

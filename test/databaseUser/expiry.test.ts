@@ -1,5 +1,5 @@
 /**
- * The temporary-user table (README), one test per row, against the emulator.
+ * The temporary-user table (docs/resources/database-user.md#temporary-users), one test per row, against the emulator.
  *
  * Time: `diff` decides "expired" from the state's deleteAfterDate and the
  * provider's real clock (it sends no request), while Atlas (the emulator)
@@ -42,7 +42,7 @@ async function waitUntilPassed(instantMs: number): Promise<void> {
   if (wait > 0) await sleep(wait);
 }
 
-describe("temporary users: one test per row of the README table", () => {
+describe("temporary users: one test per row of the table in docs/resources/database-user.md", () => {
   test.each([
     ["in the past", isoIn(-HOUR), /in the past/],
     ["more than 7 days ahead", isoIn(7 * 24 * HOUR + HOUR), /more than 7 days ahead/],

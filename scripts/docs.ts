@@ -1,0 +1,406 @@
+/**
+ * `npm run docs`: writes the inputs and outputs tables of each resource page
+ * (`docs/resources/*.md`) from the zod schemas and their descriptions, between
+ * the page's `<!-- BEGIN GENERATED: inputs -->` / `<!-- END GENERATED: inputs -->`
+ * markers (and the same for `outputs`), and the benchmark figures of
+ * `docs/performance.md` from `bench/results/latest.json`. Descriptions live in
+ * the schemas only (`provider/<resource>/schema.ts`); edit them there, then run
+ * `npm run docs`. `test/docs/tables.test.ts` fails when a committed page
+ * differs from what this writes.
+ *
+ * Required cells are found by asking the schema, not written down: for each
+ * variant of a resource (its platforms, or its authentication types) a valid
+ * input is parsed without the field, and the field is required there when
+ * the schema then reports it.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { CloudUserInputsSchema, CloudUserStateSchema } from "../provider/cloudUser/schema";
+import { PLATFORMS as CLOUD_USER_PLATFORMS } from "../provider/platform";
+import { DatabaseUserInputsSchema, DatabaseUserStateSchema } from "../provider/databaseUser/schema";
+import { OrgInvitationStateSchema, orgInvitationInputsSchema } from "../provider/orgInvitation/schema";
+
+type Schema = z.ZodType;
+
+const code = (text: string) => "`" + text + "`";
+
+/** One way a resource's inputs are checked: a platform, or an authentication type. */
+interface Variant {
+  label: string;
+  /** The schema a new resource is checked with. */
+  schema: Schema;
+  /** The schema an existing resource is checked with, when it differs (fields required only at creation). */
+  later?: Schema;
+  /** An input this variant accepts; each optional field is probed by leaving it out. */
+  valid: Record<string, unknown>;
+}
+
+export interface ResourceDoc {
+  /** The page, relative to the repository root. */
+  page: string;
+  /** Where the descriptions live (named in the markers, for whoever edits the page). */
+  schemaFile: string;
+  variants: Variant[];
+  /** How a required cell names the variants that require a field: `${prefix} ${labels}`. */
+  requiredPrefix: string;
+  outputs: z.ZodObject;
+}
+
+const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
+const PROJECT = "6a7b8c9d0e1f5f1b2c3d4e5f";
+
+export const RESOURCE_DOCS: readonly ResourceDoc[] = [
+  {
+    page: "docs/resources/database-user.md",
+    schemaFile: "provider/databaseUser/schema.ts",
+    variants: [
+      {
+        label: "SCRAM",
+        schema: DatabaseUserInputsSchema,
+        valid: { projectId: PROJECT, username: "app", password: "a-long-password", roles: [{ roleName: "read", databaseName: "app" }] },
+      },
+      {
+        label: "X.509",
+        schema: DatabaseUserInputsSchema,
+        valid: { projectId: PROJECT, username: "app", x509Type: "MANAGED", roles: [{ roleName: "read", databaseName: "app" }] },
+      },
+    ],
+    requiredPrefix: "for",
+    outputs: DatabaseUserStateSchema,
+  },
+  {
+    page: "docs/resources/org-invitation.md",
+    schemaFile: "provider/orgInvitation/schema.ts",
+    variants: (["atlas", "cloud-manager", "ops-manager"] as const).map((platform) => ({
+      label: platform,
+      schema: orgInvitationInputsSchema(platform),
+      valid: { orgId: ORG, username: "ada@example.com", roles: ["ORG_MEMBER"] },
+    })),
+    requiredPrefix: "on",
+    outputs: OrgInvitationStateSchema,
+  },
+  {
+    page: "docs/resources/cloud-user.md",
+    schemaFile: "provider/cloudUser/schema.ts",
+    variants: CLOUD_USER_PLATFORMS.map((platform) => ({
+      label: code(platform),
+      schema: CloudUserInputsSchema(platform, { creating: true }),
+      later: CloudUserInputsSchema(platform, { creating: false }),
+      valid: {
+        username: "jane.doe@example.com",
+        password: "a-long-password",
+        firstName: "Jane",
+        lastName: "Doe",
+        country: "US",
+        mobileNumber: "212-555-0100",
+        roles: [{ orgId: ORG, roleName: "ORG_MEMBER" }],
+      },
+    })),
+    requiredPrefix: "on",
+    outputs: CloudUserStateSchema,
+  },
+];
+
+// ---------------------------------------------------------------------------
+// Reading schemas
+
+interface Def {
+  type: string;
+  innerType?: Schema;
+  in?: Schema;
+  out?: Schema;
+  element?: Schema;
+  shape?: Record<string, Schema>;
+  entries?: Record<string, string>;
+  format?: string;
+  defaultValue?: unknown;
+}
+
+const defOf = (schema: Schema): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const metaOf = (schema: Schema): Record<string, unknown> | undefined => z.globalRegistry.get(schema);
+
+/** The schema under `optional`, `default`, `nullable`, `readonly` and the input side of pipes. */
+function unwrap(schema: Schema): Schema {
+  const def = defOf(schema);
+  if (def.innerType && ["optional", "default", "nullable", "readonly", "prefault", "nonoptional"].includes(def.type)) return unwrap(def.innerType);
+  if (def.type === "pipe" && def.in && defOf(def.in).type !== "transform") return unwrap(def.in);
+  return schema;
+}
+
+/** The first description (and secret flag) met from the outside in. */
+function metaAlong(schema: Schema): { description?: string; secret: boolean } {
+  let current: Schema | undefined = schema;
+  let secret = false;
+  let description: string | undefined;
+  while (current) {
+    const meta = metaOf(current);
+    if (meta?.secret === true) secret = true;
+    if (description === undefined && typeof meta?.description === "string") description = meta.description;
+    const def = defOf(current);
+    current = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+  }
+  return { description, secret };
+}
+
+function isOptional(schema: Schema): boolean {
+  // `optional` for .optional(), `defaulted` for .default(...).
+  return (schema as unknown as { _zod: { optin?: string } })._zod.optin !== undefined;
+}
+
+function defaultOf(schema: Schema): unknown {
+  let current: Schema | undefined = schema;
+  while (current) {
+    const def = defOf(current);
+    if (def.type === "default") return def.defaultValue;
+    current = def.innerType;
+  }
+  return undefined;
+}
+
+/** A string schema's format, looking through pipes (`z.string().trim().pipe(z.email())`). */
+function formatOf(schema: Schema): string | undefined {
+  const def = defOf(schema);
+  if (def.format) return def.format;
+  if (def.type === "pipe" && def.out && defOf(def.out).type !== "transform") return formatOf(def.out);
+  if (def.innerType) return formatOf(def.innerType);
+  return undefined;
+}
+
+function objectFields(schema: Schema): Record<string, Schema> | undefined {
+  const def = defOf(unwrap(schema));
+  return def.type === "object" ? def.shape : undefined;
+}
+
+function typeText(schema: Schema): string {
+  const inner = unwrap(schema);
+  const def = defOf(inner);
+  switch (def.type) {
+    case "string": {
+      const format = formatOf(schema);
+      return format && format !== "regex" ? `string (${format})` : "string";
+    }
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "enum": {
+      const values = Object.values(def.entries ?? {});
+      return values.length <= 5 ? values.map((v) => code(JSON.stringify(v))).join(" \\| ") : "string (a role name)";
+    }
+    case "array": {
+      const element = def.element as Schema;
+      const fields = objectFields(element);
+      if (fields) return `list of ${code(`{${Object.entries(fields).map(([k, s]) => (isOptional(s) ? `${k}?` : k)).join(", ")}}`)}`;
+      return `list of ${typeText(element)}`;
+    }
+    case "object":
+      return "object";
+    default:
+      throw new Error(`docs: no table text for a zod ${def.type}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Tables
+
+function cell(text: string): string {
+  return text.replace(/\n/g, " ").replace(/\|/g, "\\|");
+}
+
+function shapeOf(variant: Variant): Record<string, Schema> {
+  const fields = objectFields(variant.schema);
+  if (!fields) throw new Error(`docs: the ${variant.label} inputs schema is not an object`);
+  return fields;
+}
+
+/** Whether `schema` reports `field` when the variant's valid input leaves it out. */
+function reports(schema: Schema, variant: Variant, field: string): boolean {
+  if (!(field in variant.valid)) return false;
+  const { [field]: _left, ...without } = variant.valid;
+  const result = schema.safeParse(without);
+  return !result.success && result.error.issues.some((issue) => issue.path[0] === field);
+}
+
+function requiredText(doc: ResourceDoc, field: string, schema: Schema): string {
+  if (!isOptional(schema)) return "yes";
+  const dflt = defaultOf(schema);
+  if (dflt !== undefined) return `no (default ${code(JSON.stringify(dflt))})`;
+  const always = doc.variants.filter((v) => reports(v.schema, v, field) && reports(v.later ?? v.schema, v, field));
+  const atCreation = doc.variants.filter((v) => reports(v.schema, v, field) && !always.includes(v));
+  const all = doc.variants.length;
+  if (always.length === all) return "yes";
+  if (atCreation.length === all) return "at creation";
+  const parts: string[] = [];
+  if (always.length > 0) parts.push(`${doc.requiredPrefix} ${always.map((v) => v.label).join(", ")}`);
+  if (atCreation.length > 0) parts.push(`at creation ${doc.requiredPrefix} ${atCreation.map((v) => v.label).join(", ")}`);
+  return parts.length === 0 ? "no" : parts.join("; ");
+}
+
+function describedOrThrow(where: string, schema: Schema): { description: string; secret: boolean } {
+  const meta = metaAlong(schema);
+  if (meta.description === undefined) throw new Error(`docs: ${where} has no description: add .describe("...") to it`);
+  return { description: meta.description, secret: meta.secret };
+}
+
+export function inputsTable(doc: ResourceDoc): string {
+  const shape = shapeOf(doc.variants[0]);
+  const rows = ["| input | type | required | description |", "|---|---|---|---|"];
+  for (const [field, schema] of Object.entries(shape)) {
+    const { description, secret } = describedOrThrow(`input ${field} (${doc.schemaFile})`, schema);
+    const type = typeText(schema) + (secret ? ", **secret**" : "");
+    rows.push(`| ${code(field)} | ${type} | ${requiredText(doc, field, schema)} | ${cell(description)} |`);
+    const inner = defOf(unwrap(schema));
+    const nested = inner.type === "array" ? objectFields(inner.element as Schema) : objectFields(schema);
+    for (const [sub, subSchema] of Object.entries(nested ?? {})) {
+      const name = `${field}${inner.type === "array" ? "[]" : ""}.${sub}`;
+      const meta = describedOrThrow(`input ${name} (${doc.schemaFile})`, subSchema);
+      rows.push(`| ${code(name)} | ${typeText(subSchema)} | ${isOptional(subSchema) ? "no" : "yes"} | ${cell(meta.description)} |`);
+    }
+  }
+  return rows.join("\n");
+}
+
+export function outputsTable(doc: ResourceDoc): string {
+  const inputs = shapeOf(doc.variants[0]);
+  const rows = ["| output | type | description |", "|---|---|---|"];
+  for (const [field, schema] of Object.entries(doc.outputs.shape as Record<string, Schema>)) {
+    const meta = metaAlong(schema);
+    let description = meta.description;
+    if (description === undefined) {
+      if (!(field in inputs)) throw new Error(`docs: output ${field} (${doc.schemaFile}) has no description: add .describe("...") to it`);
+      description = "The input, as stored.";
+    }
+    const type = typeText(schema) + (meta.secret ? ", **secret**" : "") + (isOptional(schema) ? " (may be absent)" : "");
+    rows.push(`| ${code(field)} | ${type} | ${cell(description)} |`);
+  }
+  return rows.join("\n");
+}
+
+// ---------------------------------------------------------------------------
+// Benchmark figures
+
+interface BenchReport {
+  date: string;
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string; memoryGb: number; loadAverage: { start: number; end: number } };
+  node: string;
+  pulumi: { cli: string; parallelism: number };
+  settings: { users: number; runs: number; latencyMs: number };
+  metrics: Record<string, number | null>;
+}
+
+/** Each metric of `bench/results/latest.json`: its goal, what it is, and how many decimals to show. */
+const METRICS: Record<string, { goal: string; what: string; digits: number }> = {
+  "digest.roundTripsPerRequest": { goal: "≤ 1.05", digits: 2, what: "HTTP exchanges per API call with an API key: the digest challenge is cached and shared, so one 401 per client, then every request goes out already signed." },
+  "digest.naiveRoundTripsPerRequest": { goal: "baseline", digits: 2, what: "The same client answering every challenge from scratch." },
+  "provider.textBytes": { goal: "", digits: 0, what: "Size of the `__provider` text stored with every resource: a module name, never a credential." },
+  "state.bytesPerResource": { goal: "", digits: 0, what: "Exported state of the stack, divided by its users; two copies of `__provider` (inputs and outputs) are part of it." },
+  "up.create100.requests": { goal: "100", digits: 0, what: "`pulumi up` creating the users: one `POST` each, plus the one digest challenge of the provider process." },
+  "up.create100.seconds": { goal: "", digits: 1, what: "Wall time of that `up`." },
+  "up.create100.vsIdeal": { goal: "1", digits: 1, what: "Seconds / (users × latency / parallelism)." },
+  "up.create100.hostPeakRssMb": { goal: "", digits: 0, what: "Peak resident memory (MB) of the dynamic-provider host process." },
+  "preview.noop100.requests": { goal: "0", digits: 0, what: "A preview of the unchanged stack sends no request: `check` and `diff` work from the state." },
+  "preview.noop100.seconds": { goal: "", digits: 1, what: "Wall time of that preview." },
+  "refresh100.requests": { goal: "100", digits: 0, what: "`pulumi refresh`: one `GET` per user, plus the challenge." },
+  "refresh100.seconds": { goal: "", digits: 1, what: "Wall time of that refresh." },
+  "up.update100.requests": { goal: "100", digits: 0, what: "Changing one role on every user: one `PATCH` each, plus the challenge." },
+  "rateLimited.create100.failures": { goal: "0", digits: 0, what: "Creates that failed against a token bucket of 10 refilled 60 per minute." },
+  "rateLimited.create100.seconds": { goal: "", digits: 1, what: "Wall time of those creates." },
+  "rateLimited.create100.vsIdeal": { goal: "1", digits: 2, what: "Seconds / the bucket's minimum: after the first 10 creates, each later one waits for a token." },
+};
+
+function figure(value: number | null, digits: number): string {
+  if (value === null) return "n/a";
+  return value.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: digits });
+}
+
+/** The run line and the figures table of `docs/performance.md`. */
+export function benchFigures(report: BenchReport): string {
+  const m = report.machine;
+  const run =
+    `Run of ${report.date.slice(0, 10)}: the median of ${report.settings.runs} runs with ${report.settings.users} users, ` +
+    `on ${m.cpus} ${m.cpuModel} cores (${m.platform} ${m.arch}, ${m.memoryGb} GB), Node ${report.node}, Pulumi ${report.pulumi.cli} ` +
+    `at parallelism ${report.pulumi.parallelism}. Every API request got ${report.settings.latencyMs} ms of added latency. ` +
+    `The 1-minute load average was ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end.`;
+  const rows = ["| metric | value | goal | what it is |", "|---|---|---|---|"];
+  for (const key of Object.keys(report.metrics)) {
+    if (!METRICS[key]) throw new Error(`docs: bench metric ${key} has no entry in METRICS (scripts/docs.ts)`);
+  }
+  for (const [key, meta] of Object.entries(METRICS)) {
+    if (!(key in report.metrics)) throw new Error(`docs: bench/results/latest.json has no metric ${key}`);
+    rows.push(`| ${code(key)} | ${figure(report.metrics[key], meta.digits)} | ${meta.goal} | ${cell(meta.what)} |`);
+  }
+  return `${run}\n\n${rows.join("\n")}`;
+}
+
+// ---------------------------------------------------------------------------
+// Pages
+
+/** A page and its generated sections, each written from `source`. */
+export interface GeneratedPage {
+  page: string;
+  source: string;
+  sections: (root: string) => Record<string, string>;
+}
+
+export const GENERATED_PAGES: readonly GeneratedPage[] = [
+  ...RESOURCE_DOCS.map((doc) => ({
+    page: doc.page,
+    source: `${doc.schemaFile}: edit the descriptions there`,
+    sections: () => ({ inputs: inputsTable(doc), outputs: outputsTable(doc) }),
+  })),
+  {
+    page: "docs/performance.md",
+    source: "bench/results/latest.json (`npm run bench`) and the metric notes in scripts/docs.ts",
+    sections: (root: string) => ({
+      figures: benchFigures(JSON.parse(fs.readFileSync(path.join(root, "bench/results/latest.json"), "utf8")) as BenchReport),
+    }),
+  },
+];
+
+const begin = (name: string) => `<!-- BEGIN GENERATED: ${name} -->`;
+const end = (name: string) => `<!-- END GENERATED: ${name} -->`;
+
+/** The page's text with its generated sections rewritten; throws when a marker is missing. */
+export function renderPage(page: GeneratedPage, text: string, root: string): string {
+  let out = text;
+  for (const [name, body] of Object.entries(page.sections(root))) {
+    const from = out.indexOf(begin(name));
+    const to = out.indexOf(end(name));
+    if (from < 0 || to < from) throw new Error(`${page.page}: missing ${begin(name)} ... ${end(name)}`);
+    const note = `<!-- Written by \`npm run docs\` from ${page.source}. -->`;
+    out = `${out.slice(0, from)}${begin(name)}\n${note}\n\n${body}\n\n${out.slice(to)}`;
+  }
+  return out;
+}
+
+export function repositoryRoot(from = __dirname): string {
+  let dir = from;
+  for (;;) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, "utf8")).name === "pulumi-atlas-users") return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("docs: cannot find the repository root (a package.json named pulumi-atlas-users)");
+    dir = parent;
+  }
+}
+
+/** Pages whose generated sections differ from their sources (rewritten with `write`). */
+export function stalePages(root: string, opts: { write?: boolean } = {}): string[] {
+  const stale: string[] = [];
+  for (const page of GENERATED_PAGES) {
+    const file = path.join(root, page.page);
+    const text = fs.readFileSync(file, "utf8");
+    const rendered = renderPage(page, text, root);
+    if (rendered !== text) {
+      stale.push(page.page);
+      if (opts.write) fs.writeFileSync(file, rendered);
+    }
+  }
+  return stale;
+}
+
+if (require.main === module) {
+  const changed = stalePages(repositoryRoot(), { write: true });
+  process.stdout.write(changed.length === 0 ? "docs: every page is up to date\n" : `docs: rewrote ${changed.join(", ")}\n`);
+}
