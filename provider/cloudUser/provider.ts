@@ -67,11 +67,11 @@ function matchesRequest(user: CloudUserResponse, inputs: CloudUserInputs): boole
 }
 
 /** Declared roles that are not held: which wait on invitations, which are to be granted again, and when the first invitation expires. */
-async function standingOf(client: AtlasClient, platform: Platform, user: CloudUserResponse, declared: Partial<CloudUserInputs>) {
+async function standingOf(client: AtlasClient, platform: Platform, user: CloudUserResponse, declared: Partial<CloudUserInputs>, now: Date | undefined) {
   const roles = declared.roles ?? [];
   const notHeld = roleDifference(roles, (user.roles ?? []).map(fromApiRole));
   if (notHeld.length === 0) return { pending: [], regrant: [] };
-  const standings = await accountRolesFor(platform).standings(client, { id: user.id, username: user.username, declared: roles }, notHeld, new Date());
+  const standings = await accountRolesFor(platform).standings(client, { id: user.id, username: user.username, declared: roles }, notHeld, now);
   const regrants = (s: RoleStanding) =>
     s === "revoked" || (s === "expired" && wantsReinvite("INVITATION_EXPIRED", declared.reinvite)) || (s === "rejected" && wantsReinvite("INVITATION_REJECTED", declared.reinvite));
   return {
@@ -113,9 +113,18 @@ async function bringToDeclaredState(
   return getCloudUser(client, record.usersApi, user.id);
 }
 
-/** Outputs of an account just created or changed: its memberships are asked which declared roles wait. */
-async function outputsOf(client: AtlasClient, platform: Platform, user: CloudUserResponse, declared: Parameters<typeof toOutputs>[1] & Partial<CloudUserInputs>) {
-  return toOutputs(user, declared, platform, await standingOf(client, platform, user, declared));
+/**
+ * Outputs, the memberships asked which declared roles wait. `now` undefined:
+ * invitations just sent (create, update), pending whatever the clock skew.
+ */
+async function outputsOf(
+  client: AtlasClient,
+  platform: Platform,
+  user: CloudUserResponse,
+  declared: Parameters<typeof toOutputs>[1] & Partial<CloudUserInputs>,
+  now: Date | undefined,
+) {
+  return toOutputs(user, declared, platform, await standingOf(client, platform, user, declared, now));
 }
 
 export const provider = {
@@ -189,7 +198,7 @@ export const provider = {
         const heldAndDeclared = roleIntersection(declared, held);
         if (!PLATFORM[platform].canChangeAcceptedOrgRoles || !PLATFORM[platform].canChangeProjectRoles) {
           // Say what the API cannot grant before any change is sent. Roles of a waiting invitation count as held.
-          const { pending } = await standingOf(client, platform, found, inputs);
+          const { pending } = await standingOf(client, platform, found, inputs, new Date());
           const forbidden = forbiddenRoleChanges(platform, inputs.username, [...heldAndDeclared, ...pending], declared, held);
           if (forbidden.length > 0) throw new Error(forbidden.join("\n"));
         }
@@ -208,7 +217,7 @@ export const provider = {
         isOurs: (found) => matchesRequest(found, inputs),
         onConflict: adoptExisting,
       });
-      return { id: user.id, outs: await outputsOf(client, platform, user, { ...inputs, preexistingRoles, adoptedExisting }) };
+      return { id: user.id, outs: await outputsOf(client, platform, user, { ...inputs, preexistingRoles, adoptedExisting }, undefined) };
     } catch (err) {
       throw failure(`creating ${what}`, err);
     }
@@ -220,7 +229,7 @@ export const provider = {
     try {
       const user = await orUndefined(getCloudUser(client, PLATFORM[platform].usersApi, id));
       if (!user) return {};
-      const outs = await outputsOf(client, platform, user, props);
+      const outs = await outputsOf(client, platform, user, props, new Date());
       return { id: user.id, props: outs, inputs: toRefreshedInputs(outs, props as Partial<CloudUserInputs>) as unknown as CloudUserOutputs };
     } catch (err) {
       throw failure(`reading ${describe(props.username ?? id, platform)}`, err);
@@ -240,9 +249,9 @@ export const provider = {
     try {
       const current = await getCloudUser(client, PLATFORM[platform].usersApi, id);
       // Roles whose invitation died (expired, or rejected under that policy) or that were revoked are granted again.
-      const { regrant } = await standingOf(client, platform, current, { ...news, roles: olds.roles ?? [] });
+      const { regrant } = await standingOf(client, platform, current, { ...news, roles: olds.roles ?? [] }, new Date());
       const user = await bringToDeclaredState(client, platform, current, news, roleDifference(olds.roles ?? [], regrant));
-      return { outs: await outputsOf(client, platform, user, carried) };
+      return { outs: await outputsOf(client, platform, user, carried, undefined) };
     } catch (err) {
       throw failure(`updating ${describe(news.username, platform)}`, err);
     }

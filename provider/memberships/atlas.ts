@@ -55,7 +55,7 @@ export async function findOrgMember(
 }
 
 /** The membership's status as of `now` (a PENDING invitation past its expiry is expired). */
-export function orgMemberStatus(user: { orgMembershipStatus: MembershipStatus; invitationExpiresAt?: string | null }, now: Date): MembershipStatus {
+export function orgMemberStatus(user: { orgMembershipStatus: MembershipStatus; invitationExpiresAt?: string | null }, now: Date | undefined): MembershipStatus {
   return statusAt(user.orgMembershipStatus, user.invitationExpiresAt, now);
 }
 
@@ -250,7 +250,7 @@ export async function roleStandings(
   client: RequestSender,
   user: { id: string },
   candidates: readonly AccountRole[],
-  now: Date,
+  now: Date | undefined,
 ): Promise<Standings> {
   const { orgs, projects } = groupRoles(candidates);
   const found = new Map<string, RoleStanding>();

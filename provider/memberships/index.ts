@@ -29,7 +29,8 @@ export interface AccountRoles {
     client: RequestSender,
     user: { id: string; username: string; declared: readonly AccountRole[] },
     candidates: readonly AccountRole[],
-    now: Date,
+    /** Undefined: invitations just sent, judged by the API's status alone. */
+    now: Date | undefined,
   ): Promise<atlas.Standings>;
   /** Withdraws the invitations still waiting for `roles`. */
   withdrawInvitations(client: RequestSender, username: string, roles: readonly AccountRole[]): Promise<void>;

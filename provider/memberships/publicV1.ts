@@ -34,7 +34,7 @@ function isGone(err: unknown): boolean {
   return isNotFound(err) || hasErrorCode(err, "INVALID_INVITATION_ID");
 }
 
-export function invitationStatus(inv: OrgInvitationV1, now: Date): MembershipStatus {
+export function invitationStatus(inv: OrgInvitationV1, now: Date | undefined): MembershipStatus {
   return statusAt("PENDING", inv.expiresAt, now);
 }
 
@@ -223,7 +223,7 @@ export async function roleStandings(
   client: RequestSender,
   user: { username: string; declared: readonly AccountRole[] },
   candidates: readonly AccountRole[],
-  now: Date,
+  now: Date | undefined,
 ): Promise<Standings> {
   const { orgs, projects } = groupRoles(candidates);
   const found = new Map<string, RoleStanding>();

@@ -24,10 +24,12 @@ export function expiryHasPassed(expiresAt: string | null | undefined, now: Date)
 
 /**
  * The status as of `now`: an invitation the API still calls PENDING (or that
- * has no status, as on Cloud/Ops Manager) is expired once its expiry has passed.
+ * has no status, as on Cloud/Ops Manager) is expired once its expiry has
+ * passed. Without `now` (an invitation just sent, whatever the skew between
+ * our clock and the server's) the API's status stands.
  */
-export function statusAt(status: MembershipStatus, expiresAt: string | null | undefined, now: Date): MembershipStatus {
-  return status === "PENDING" && expiryHasPassed(expiresAt, now) ? "INVITATION_EXPIRED" : status;
+export function statusAt(status: MembershipStatus, expiresAt: string | null | undefined, now: Date | undefined): MembershipStatus {
+  return status === "PENDING" && now !== undefined && expiryHasPassed(expiresAt, now) ? "INVITATION_EXPIRED" : status;
 }
 
 export function isLive(status: MembershipStatus): boolean {
