@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { OrgInvitation } from "../../provider";
 import { AtlasClient } from "../../provider/client/client";
-import { removeOrgUser } from "../../provider/client/operations/orgUsers";
+import { removeOrgUser, updateOrgUser } from "../../provider/client/operations/orgUsers";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { createEngineStack, describeEngine, type EngineStack } from "../support/engine";
 
@@ -145,6 +145,29 @@ describeEngine("OrgInvitation through the engine on Atlas: invite, accept, role 
     // One PATCH carries the whole new role set: never a moment without a role, never a removeRole.
     expect(writes.map((r) => r.method)).toEqual(["PATCH"]);
     expect(await memberships(emu, orgId, username)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_READ_ONLY"] }]);
+  });
+
+  test("role drift: a role changed by hand shows after refresh, and up restores the declared one", async () => {
+    // Someone changes the member's org role in the UI (the API's PATCH, as the UI does).
+    const client = new AtlasClient({ baseUrl: emu.baseUrl, credentials: { kind: "apiKey", publicKey: emu.publicKey, privateKey: emu.privateKey }, allowInsecureHttp: true });
+    try {
+      await updateOrgUser(client, orgId, userId, { roles: { orgRoles: ["ORG_OWNER"] } });
+    } finally {
+      await client.close();
+    }
+    await stack.refresh();
+    const [drifted] = await stack.resources();
+    expect(drifted.outputs.roles).toEqual(["ORG_OWNER"]);
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toMatchObject({ update: 1, replace: 0 });
+
+    await emulatorControl.clearRequests(emu);
+    const up = await stack.up();
+    expect(up.summary).toMatchObject({ update: 1, replace: 0, create: 0, delete: 0 });
+    expect(up.outputs).toMatchObject({ userId, status: "ACTIVE", roles: ["ORG_READ_ONLY"] });
+    expect(await memberships(emu, orgId, username)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_READ_ONLY"] }]);
+    const again = await stack.preview();
+    expect(again.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 1 });
   });
 
   test("destroy while ACTIVE removes the member", async () => {
