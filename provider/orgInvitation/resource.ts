@@ -1,20 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../common/shim";
 import type { SameKeys } from "../common/types";
+import type { AtlasOrgRole } from "../platform";
 import type { OrgInvitationInputsIn } from "./schema";
 
 // One shim object for every OrgInvitation: the SDK caches serialization per provider object.
 const orgInvitationProvider = providerShim("pulumi-atlas-users/internal/orgInvitation/provider");
 
-/** Organization roles an invitation can give. */
-export type OrgRoleName =
-  | "ORG_OWNER"
-  | "ORG_GROUP_CREATOR"
-  | "ORG_BILLING_ADMIN"
-  | "ORG_BILLING_READ_ONLY"
-  | "ORG_STREAM_PROCESSING_ADMIN"
-  | "ORG_READ_ONLY"
-  | "ORG_MEMBER";
+/** Organization roles an invitation can give (on Atlas; the platform record has every platform's list). */
+export type OrgRoleName = AtlasOrgRole;
 
 /** Project roles given with the invitation (Atlas only). */
 export interface OrgInvitationProjectRoles {

@@ -13,15 +13,6 @@ export interface RequestSender {
   send<T>(req: ApiRequest): Promise<T>;
 }
 
-export type OrgRole =
-  | "ORG_OWNER"
-  | "ORG_GROUP_CREATOR"
-  | "ORG_BILLING_ADMIN"
-  | "ORG_BILLING_READ_ONLY"
-  | "ORG_STREAM_PROCESSING_ADMIN"
-  | "ORG_READ_ONLY"
-  | "ORG_MEMBER";
-
 export type OrgMembershipStatus = "PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED";
 
 export interface GroupRoleAssignment {
@@ -91,23 +82,23 @@ export async function removeOrgUser(client: RequestSender, orgId: string, userId
   await client.send({ method: "DELETE", path: apiPath`/api/atlas/v2/orgs/${orgId}/users/${userId}`, version: V2 });
 }
 
-export function addOrgUserRole(client: RequestSender, orgId: string, userId: string, orgRole: string): Promise<OrgUserResponse> {
-  return client.send({
+/** `:addRole` or `:removeRole` of one org or project member (Atlas v2): one role per request. */
+export function memberRoleRequest(scope: "orgs" | "groups", id: string, userId: string, action: "addRole" | "removeRole", roleName: string): ApiRequest {
+  return {
     method: "POST",
-    path: apiPath`/api/atlas/v2/orgs/${orgId}/users/${userId}:addRole`,
+    path: apiPath`/api/atlas/v2/${scope}/${id}/users/${userId}` + `:${action}`,
     version: V2,
-    body: { orgRole },
-  });
+    body: scope === "orgs" ? { orgRole: roleName } : { groupRole: roleName },
+  };
+}
+
+export function addOrgUserRole(client: RequestSender, orgId: string, userId: string, orgRole: string): Promise<OrgUserResponse> {
+  return client.send(memberRoleRequest("orgs", orgId, userId, "addRole", orgRole));
 }
 
 /** The API refuses to remove a member's last role: add the new one first. */
 export function removeOrgUserRole(client: RequestSender, orgId: string, userId: string, orgRole: string): Promise<OrgUserResponse> {
-  return client.send({
-    method: "POST",
-    path: apiPath`/api/atlas/v2/orgs/${orgId}/users/${userId}:removeRole`,
-    version: V2,
-    body: { orgRole },
-  });
+  return client.send(memberRoleRequest("orgs", orgId, userId, "removeRole", orgRole));
 }
 
 export function listOrgUsers(

@@ -4,7 +4,7 @@
  * org) until they accept; a member must keep at least one project role.
  */
 import { apiPath } from "../request";
-import type { OrgMembershipStatus, RequestSender } from "./orgUsers";
+import { memberRoleRequest, type OrgMembershipStatus, type RequestSender } from "./orgUsers";
 
 const V2 = "2025-02-19" as const;
 
@@ -45,12 +45,7 @@ export async function removeProjectUser(client: RequestSender, groupId: string, 
 }
 
 export function addProjectUserRole(client: RequestSender, groupId: string, userId: string, groupRole: string): Promise<ProjectUserResponse> {
-  return client.send({
-    method: "POST",
-    path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}:addRole`,
-    version: V2,
-    body: { groupRole },
-  });
+  return client.send(memberRoleRequest("groups", groupId, userId, "addRole", groupRole));
 }
 
 /** The API refuses to remove a member's last project role: remove the member instead. */
@@ -60,10 +55,5 @@ export function removeProjectUserRole(
   userId: string,
   groupRole: string,
 ): Promise<ProjectUserResponse> {
-  return client.send({
-    method: "POST",
-    path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}:removeRole`,
-    version: V2,
-    body: { groupRole },
-  });
+  return client.send(memberRoleRequest("groups", groupId, userId, "removeRole", groupRole));
 }
