@@ -334,6 +334,119 @@ export function benchFigures(report: BenchReport): string {
 }
 
 // ---------------------------------------------------------------------------
+// The resource classes' argument types
+
+/** Where a resource's `Args` interfaces are written, and the names of its nested argument types. */
+export interface ArgsDoc {
+  file: string;
+  name: string;
+  /** The interface's own doc comment. */
+  about: string;
+  schema: Schema;
+  /** A list-of-objects input → the name and doc comment of its element's interface. */
+  nested: Record<string, { name: string; about: string }>;
+}
+
+export const ARGS_DOCS: readonly ArgsDoc[] = [
+  {
+    file: "provider/databaseUser/resource.ts",
+    name: "DatabaseUserArgs",
+    about:
+      "The arguments of a {@link DatabaseUser}. `projectId`, `username`, `databaseName` and the auth type identify the user: changing any of them " +
+      "replaces it. Everything else updates in place, except turning a permanent user into a temporary one or back (a replacement: Atlas converts neither).",
+    schema: DatabaseUserInputsSchema,
+    nested: {
+      roles: { name: "DatabaseUserRoleArgs", about: "One role on one database, optionally restricted to one collection." },
+      scopes: { name: "DatabaseUserScopeArgs", about: "A cluster, data lake or stream instance the user may access." },
+      labels: { name: "DatabaseUserLabelArgs", about: "A key-value tag (1-255 characters each; not shown in the Atlas console)." },
+    },
+  },
+  {
+    file: "provider/orgInvitation/resource.ts",
+    name: "OrgInvitationArgs",
+    about: "Arguments of an {@link OrgInvitation}.",
+    schema: orgInvitationInputsSchema("atlas"),
+    nested: { projectRoles: { name: "OrgInvitationProjectRoles", about: "Project roles given with the invitation (Atlas only)." } },
+  },
+  {
+    file: "provider/cloudUser/resource.ts",
+    name: "CloudUserArgs",
+    about: "The arguments of a {@link CloudUser}.",
+    schema: CloudUserInputsSchema("atlas"),
+    nested: {
+      roles: {
+        name: "CloudUserRoleArgs",
+        about: "One role of a MongoDB Cloud user: give `orgId` for an org role, `projectId` for a project role, neither for an Ops Manager GLOBAL_* role.",
+      },
+    },
+  },
+];
+
+/** A doc comment, wrapped at about 110 columns. */
+function docComment(text: string, indent: string): string {
+  const words = text.replace(/\s+/g, " ").trim().split(" ");
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line !== "" && indent.length + 3 + line.length + 1 + word.length > 110) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  if (lines.length === 1 && indent.length + 7 + lines[0].length <= 110) return `${indent}/** ${lines[0]} */`;
+  return [`${indent}/**`, ...lines.map((l) => `${indent} * ${l}`), `${indent} */`].join("\n");
+}
+
+/** The TypeScript type a program may pass for a schema (before `pulumi.Input`). */
+function argType(schema: Schema, nestedName?: string): string {
+  const def = defOf(unwrap(schema));
+  switch (def.type) {
+    case "string":
+      return "string";
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "enum":
+      return Object.values(def.entries ?? {}).map((v) => JSON.stringify(v)).join(" | ");
+    case "array": {
+      const element = def.element as Schema;
+      const item = objectFields(element) ? nestedName : argType(element);
+      if (!item) throw new Error("docs: a list of objects needs a nested Args name");
+      return `pulumi.Input<${item}>[]`;
+    }
+    default:
+      throw new Error(`docs: no argument type for a zod ${def.type}`);
+  }
+}
+
+function argFields(fields: Record<string, Schema>, where: string, nested: ArgsDoc["nested"] = {}): string {
+  return Object.entries(fields)
+    .map(([field, schema]) => {
+      const { description, secret } = describedOrThrow(`input ${field} (${where})`, schema);
+      const type = argType(schema, nested[field]?.name);
+      return `${docComment(secret ? `${description} Kept as a Pulumi secret.` : description, "  ")}\n  ${field}${isOptional(schema) ? "?" : ""}: pulumi.Input<${type}>;`;
+    })
+    .join("\n");
+}
+
+/** The `Args` interfaces of a resource: one per list-of-objects input, then the resource's own. */
+export function argsInterfaces(doc: ArgsDoc): string {
+  const fields = objectFields(doc.schema);
+  if (!fields) throw new Error(`docs: ${doc.name}'s schema is not an object`);
+  const parts: string[] = [];
+  for (const [field, { name, about }] of Object.entries(doc.nested)) {
+    const element = defOf(unwrap(fields[field])).element as Schema;
+    const elementFields = objectFields(element);
+    if (!elementFields) throw new Error(`docs: ${doc.name}.${field} is not a list of objects`);
+    parts.push(`${docComment(about, "")}\nexport interface ${name} {\n${argFields(elementFields, `${doc.file} ${field}[]`)}\n}`);
+  }
+  parts.push(`${docComment(doc.about, "")}\nexport interface ${doc.name} {\n${argFields(fields, doc.file, doc.nested)}\n}`);
+  return parts.join("\n\n");
+}
+
+// ---------------------------------------------------------------------------
 // Pages
 
 /** A page and its generated sections, each written from `source`. */
@@ -341,6 +454,8 @@ export interface GeneratedPage {
   page: string;
   source: string;
   sections: (root: string) => Record<string, string>;
+  /** How a marker line is written: an HTML comment (Markdown, the default) or a line comment (TypeScript). */
+  comment?: "html" | "line";
 }
 
 export const GENERATED_PAGES: readonly GeneratedPage[] = [
@@ -348,6 +463,12 @@ export const GENERATED_PAGES: readonly GeneratedPage[] = [
     page: doc.page,
     source: `${doc.schemaFile}: edit the descriptions there`,
     sections: () => ({ inputs: inputsTable(doc), outputs: outputsTable(doc) }),
+  })),
+  ...ARGS_DOCS.map((doc) => ({
+    page: doc.file,
+    source: "the inputs schema's descriptions (schema.ts)",
+    comment: "line" as const,
+    sections: () => ({ args: argsInterfaces(doc) }),
   })),
   {
     page: "docs/performance.md",
@@ -358,18 +479,19 @@ export const GENERATED_PAGES: readonly GeneratedPage[] = [
   },
 ];
 
-const begin = (name: string) => `<!-- BEGIN GENERATED: ${name} -->`;
-const end = (name: string) => `<!-- END GENERATED: ${name} -->`;
+const commented = (page: GeneratedPage, text: string) => (page.comment === "line" ? `// ${text}` : `<!-- ${text} -->`);
 
 /** The page's text with its generated sections rewritten; throws when a marker is missing. */
 export function renderPage(page: GeneratedPage, text: string, root: string): string {
   let out = text;
   for (const [name, body] of Object.entries(page.sections(root))) {
-    const from = out.indexOf(begin(name));
-    const to = out.indexOf(end(name));
-    if (from < 0 || to < from) throw new Error(`${page.page}: missing ${begin(name)} ... ${end(name)}`);
-    const note = `<!-- Written by \`npm run docs\` from ${page.source}. -->`;
-    out = `${out.slice(0, from)}${begin(name)}\n${note}\n\n${body}\n\n${out.slice(to)}`;
+    const begin = commented(page, `BEGIN GENERATED: ${name}`);
+    const end = commented(page, `END GENERATED: ${name}`);
+    const from = out.indexOf(begin);
+    const to = out.indexOf(end);
+    if (from < 0 || to < from) throw new Error(`${page.page}: missing ${begin} ... ${end}`);
+    const note = commented(page, `Written by \`npm run docs\` from ${page.source}.`);
+    out = `${out.slice(0, from)}${begin}\n${note}\n\n${body}\n\n${out.slice(to)}`;
   }
   return out;
 }

@@ -2,63 +2,71 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { CloudUserInputsIn } from "./schema";
-import type { ReinvitePolicy } from "../memberships/status";
 import type { Platform as CloudUserPlatform } from "../platform";
 
 // One shim object for every CloudUser: the SDK caches the serialized provider per object.
 const cloudUserProvider = providerShim("pulumi-atlas-users/internal/cloudUser/provider");
 
-/** One role of a MongoDB Cloud user: give `orgId` for an org role, `projectId` for a project role, neither for an Ops Manager GLOBAL_* role. */
+// BEGIN GENERATED: args
+// Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
+
+/**
+ * One role of a MongoDB Cloud user: give `orgId` for an org role, `projectId` for a project role, neither for
+ * an Ops Manager GLOBAL_* role.
+ */
 export interface CloudUserRoleArgs {
-  /** The organization the role applies to (24 hex digits). */
+  /** The organization of an org role (24 hexadecimal digits). */
   orgId?: pulumi.Input<string>;
-  /** The project the role applies to (24 hex digits). */
+  /** The project of a project role (24 hexadecimal digits). */
   projectId?: pulumi.Input<string>;
-  /** The role, from the platform's list: e.g. `ORG_MEMBER`, `GROUP_READ_ONLY`, `GLOBAL_READ_ONLY` (Ops Manager). */
+  /**
+   * A role from the platform's list, e.g. `ORG_MEMBER`, `GROUP_READ_ONLY`, `GLOBAL_READ_ONLY` (Ops Manager).
+   */
   roleName: pulumi.Input<string>;
 }
+
+/** The arguments of a {@link CloudUser}. */
+export interface CloudUserArgs {
+  /** The login, an email address. Changing it replaces the resource. */
+  username: pulumi.Input<string>;
+  /**
+   * The initial password: at least 8 characters, without the username. Only the person can change it later.
+   * Kept as a Pulumi secret.
+   */
+  password: pulumi.Input<string>;
+  /** Contact address; defaults to `username`. On `atlas` it is always the username: leave it out. */
+  emailAddress?: pulumi.Input<string>;
+  /** Given name. */
+  firstName?: pulumi.Input<string>;
+  /** Family name. */
+  lastName?: pulumi.Input<string>;
+  /** On `atlas` a North American number (`212-555-0100`, `+1 212 555 0100`), as the v2 API requires. */
+  mobileNumber?: pulumi.Input<string>;
+  /** An assigned ISO 3166-1 alpha-2 code (`US`, `DE`); lower case is stored upper case. */
+  country?: pulumi.Input<string>;
+  /**
+   * Org, project and (Ops Manager) global roles, each once; order does not matter. Exactly one of `orgId`,
+   * `projectId` per role, neither for `GLOBAL_*`.
+   */
+  roles?: pulumi.Input<pulumi.Input<CloudUserRoleArgs>[]>;
+  /** If an account with this username already exists, manage it instead of failing. */
+  adopt?: pulumi.Input<boolean>;
+  /** Overrides the stack's `atlasUsers:platform` for this resource. */
+  platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
+  /**
+   * When an invitation for a declared role expires (or is declined) unaccepted: `on-expiry` (default) sends
+   * it again at the next `up`, `on-expiry-or-rejection` also after a decline, `never` leaves it.
+   */
+  reinvite?: pulumi.Input<"on-expiry" | "on-expiry-or-rejection" | "never">;
+}
+
+// END GENERATED: args
 
 /** A role as recorded in outputs. */
 export interface CloudUserRoleState {
   readonly orgId?: string;
   readonly projectId?: string;
   readonly roleName: string;
-}
-
-/** The arguments of a {@link CloudUser}. */
-export interface CloudUserArgs {
-  /** The login: an email address. Changing it replaces the account. */
-  username: pulumi.Input<string>;
-  /**
-   * The initial password (at least 8 characters, must not contain the username). Stored as a secret.
-   * Only the user can change it later: changing it here fails at preview.
-   */
-  password: pulumi.Input<string>;
-  /** Contact email; defaults to the username. Changeable on Ops Manager only. */
-  emailAddress?: pulumi.Input<string>;
-  /** Required on Atlas. Changeable on Ops Manager only. */
-  firstName?: pulumi.Input<string>;
-  /** Required on Atlas. Changeable on Ops Manager only. */
-  lastName?: pulumi.Input<string>;
-  /** Changeable on Ops Manager only. */
-  mobileNumber?: pulumi.Input<string>;
-  /** ISO 3166-1 alpha-2 country code (e.g. `US`); required on Atlas. Cannot be changed later. */
-  country?: pulumi.Input<string>;
-  /**
-   * Org and project roles. Roles given to a new account are invitations until the user accepts:
-   * they show in `pendingRoles` meanwhile, and never cause a diff.
-   */
-  roles?: pulumi.Input<pulumi.Input<CloudUserRoleArgs>[]>;
-  /** If the account already exists, manage it instead of failing (it is given the declared roles). */
-  adopt?: pulumi.Input<boolean>;
-  /** Overrides the stack's `atlasUsers:platform` for this resource: `atlas` (default), `atlas-v1`, `cloud-manager` or `ops-manager`. */
-  platform?: pulumi.Input<CloudUserPlatform>;
-  /**
-   * What happens when an invitation for a declared role expires (or is declined) unaccepted:
-   * `on-expiry` (default) sends it again at the next `up`; `on-expiry-or-rejection` also re-sends declined ones;
-   * `never` leaves it (the role is then neither active nor pending).
-   */
-  reinvite?: pulumi.Input<ReinvitePolicy>;
 }
 
 // The class's args and the schema name the same inputs.

@@ -6,11 +6,16 @@ import type { DatabaseUserInputsIn } from "./schema";
 // Created once: the SDK serializes a provider object once per identity.
 const databaseUserProvider = providerShim("pulumi-atlas-users/internal/databaseUser/provider");
 
+// BEGIN GENERATED: args
+// Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
+
 /** One role on one database, optionally restricted to one collection. */
 export interface DatabaseUserRoleArgs {
   /** A built-in role (`read`, `readWrite`, `dbAdmin`, `atlasAdmin`, ...) or a custom role's name. */
   roleName: pulumi.Input<string>;
-  /** The database the role applies to (`admin` for cluster-wide roles such as `readAnyDatabase`). */
+  /**
+   * The database the role applies to (`admin` for roles that exist only there, such as `readAnyDatabase`).
+   */
   databaseName: pulumi.Input<string>;
   /** Restricts the role to this collection. */
   collectionName?: pulumi.Input<string>;
@@ -18,88 +23,90 @@ export interface DatabaseUserRoleArgs {
 
 /** A cluster, data lake or stream instance the user may access. */
 export interface DatabaseUserScopeArgs {
-  /** Its name: letters, digits and hyphens, starting with a letter or digit. */
+  /** The cluster's, data lake's or stream instance's name: letters, digits and hyphens. */
   name: pulumi.Input<string>;
+  /** What `name` names. */
   type: pulumi.Input<"CLUSTER" | "DATA_LAKE" | "STREAM">;
 }
 
 /** A key-value tag (1-255 characters each; not shown in the Atlas console). */
 export interface DatabaseUserLabelArgs {
+  /** 1-255 characters. */
   key: pulumi.Input<string>;
+  /** 1-255 characters. */
   value: pulumi.Input<string>;
 }
+
+/**
+ * The arguments of a {@link DatabaseUser}. `projectId`, `username`, `databaseName` and the auth type identify
+ * the user: changing any of them replaces it. Everything else updates in place, except turning a permanent
+ * user into a temporary one or back (a replacement: Atlas converts neither).
+ */
+export interface DatabaseUserArgs {
+  /** The project's id (the API's `groupId`), 24 hexadecimal digits. Changing it replaces the user. */
+  projectId: pulumi.Input<string>;
+  /**
+   * The login name, at most 1024 characters; its form depends on the authentication type. Changing it
+   * replaces the user.
+   */
+  username: pulumi.Input<string>;
+  /**
+   * The authentication database. Derived from the authentication type when omitted; if given, it must match
+   * it. Changing it replaces the user.
+   */
+  databaseName?: pulumi.Input<"admin" | "$external">;
+  /**
+   * SCRAM password, at least 8 characters. Required for SCRAM users, rejected for every other type. Sent on
+   * update only when it changed. Kept as a Pulumi secret.
+   */
+  password?: pulumi.Input<string>;
+  /** At least one role, each once; order does not matter. Updated in place. */
+  roles: pulumi.Input<pulumi.Input<DatabaseUserRoleArgs>[]>;
+  /**
+   * The clusters, data lakes or stream instances the user may reach; omitted means all in the project.
+   * Updated in place.
+   */
+  scopes?: pulumi.Input<pulumi.Input<DatabaseUserScopeArgs>[]>;
+  /** Key-value tags (not shown in the Atlas console), each once. Updated in place. */
+  labels?: pulumi.Input<pulumi.Input<DatabaseUserLabelArgs>[]>;
+  /** Free text, at most 100 characters. Updated in place. */
+  description?: pulumi.Input<string>;
+  /** AWS IAM authentication; the username is the IAM user's or role's ARN. */
+  awsIAMType?: pulumi.Input<"NONE" | "USER" | "ROLE">;
+  /** LDAP authentication (`USER`) or authorization (`GROUP`); the username is a distinguished name. */
+  ldapAuthType?: pulumi.Input<"NONE" | "GROUP" | "USER">;
+  /** OIDC workload user (`USER`) or workforce group (`IDP_GROUP`); the username is `<IdP id>/<name>`. */
+  oidcAuthType?: pulumi.Input<"NONE" | "IDP_GROUP" | "USER">;
+  /** X.509 with Atlas-managed (`MANAGED`) or your own (`CUSTOMER`) certificates. */
+  x509Type?: pulumi.Input<"NONE" | "CUSTOMER" | "MANAGED">;
+  /**
+   * Makes the user temporary: Atlas deletes it at this ISO 8601 date-time with a zone, in the future and at
+   * most 7 days ahead when set. Not with `expiresIn`.
+   */
+  deleteAfterDate?: pulumi.Input<string>;
+  /**
+   * Makes the user temporary for this long (`90m`, `24h`, `7d`, `1h30m`; at most 7 days), counted from
+   * creation. Not with `deleteAfterDate`.
+   */
+  expiresIn?: pulumi.Input<string>;
+  /**
+   * What `pulumi up` does once a temporary user has expired. Default: `recreate` with `expiresIn`, `fail`
+   * with `deleteAfterDate`.
+   */
+  onExpiry?: pulumi.Input<"recreate" | "fail">;
+  /**
+   * On create, take over an existing user with this project, auth database and username instead of failing.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+// END GENERATED: args
 
 /** A role as stored in state. */
 export interface DatabaseUserRoleOutput {
   roleName: string;
   databaseName: string;
   collectionName?: string;
-}
-
-/**
- * The arguments of a {@link DatabaseUser}. `projectId`, `username`,
- * `databaseName` and the auth type identify the user: changing any of them
- * replaces it. Everything else updates in place, except turning a permanent
- * user into a temporary one or back (a replacement: Atlas converts neither).
- */
-export interface DatabaseUserArgs {
-  /** The project's 24-hexadecimal-digit id (the API's `groupId`). */
-  projectId: pulumi.Input<string>;
-  /**
-   * The login name. SCRAM: any name; AWS IAM: the user's or role's ARN;
-   * X.509 CUSTOMER and LDAP: an RFC 2253 distinguished name; OIDC:
-   * `<IdP id>/<user or group name>`. At most 1024 characters.
-   */
-  username: pulumi.Input<string>;
-  /**
-   * The authentication database: `admin` (SCRAM, OIDC `IDP_GROUP`) or
-   * `$external` (X.509, AWS IAM, LDAP, OIDC `USER`). Derived from the auth
-   * type when omitted.
-   */
-  databaseName?: pulumi.Input<"admin" | "$external">;
-  /** SCRAM password, at least 8 characters. Required for SCRAM users, not allowed otherwise. Stored as a secret. */
-  password?: pulumi.Input<string>;
-  /** At least one role. Order does not matter. */
-  roles: pulumi.Input<pulumi.Input<DatabaseUserRoleArgs>[]>;
-  /** Limits the user to these clusters, data lakes or stream instances; omitted means all in the project. */
-  scopes?: pulumi.Input<pulumi.Input<DatabaseUserScopeArgs>[]>;
-  /** Key-value tags. Order does not matter. */
-  labels?: pulumi.Input<pulumi.Input<DatabaseUserLabelArgs>[]>;
-  /** Free text, at most 100 characters. */
-  description?: pulumi.Input<string>;
-  /** AWS IAM authentication: `USER` or `ROLE`. */
-  awsIAMType?: pulumi.Input<"NONE" | "USER" | "ROLE">;
-  /** LDAP authentication: `USER` or `GROUP`. */
-  ldapAuthType?: pulumi.Input<"NONE" | "USER" | "GROUP">;
-  /** OIDC authentication: `IDP_GROUP` (workforce) or `USER` (workload). */
-  oidcAuthType?: pulumi.Input<"NONE" | "IDP_GROUP" | "USER">;
-  /** X.509 authentication: `MANAGED` (Atlas-issued certificates) or `CUSTOMER` (your own CA). */
-  x509Type?: pulumi.Input<"NONE" | "CUSTOMER" | "MANAGED">;
-  /**
-   * Makes the user temporary: Atlas deletes it at this ISO 8601 date-time
-   * (with a zone, e.g. `2025-05-04T09:42:00Z`), which must be in the future
-   * and at most 7 days ahead when set. Excludes `expiresIn`.
-   */
-  deleteAfterDate?: pulumi.Input<string>;
-  /**
-   * Makes the user temporary for this long after creation: `"90m"`, `"24h"`,
-   * `"7d"` (units d, h, m, s; at most 7 days). The window is fixed when the
-   * user is created (or the value changes); re-running an unchanged program
-   * does not move it. Excludes `deleteAfterDate`.
-   */
-  expiresIn?: pulumi.Input<string>;
-  /**
-   * What `pulumi up` does once the user has expired: `"recreate"` creates a
-   * fresh user with a new window (default with `expiresIn`); `"fail"` stops
-   * with an error asking for a new date (default with `deleteAfterDate`).
-   */
-  onExpiry?: pulumi.Input<"recreate" | "fail">;
-  /**
-   * When a user with this name already exists at create, take it over (bring
-   * it to the declared state and manage it) instead of failing. The way to
-   * import existing users: `pulumi import` cannot work with dynamic providers.
-   */
-  adopt?: pulumi.Input<boolean>;
 }
 
 // The class's args and the schema name the same inputs.

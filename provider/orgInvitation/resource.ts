@@ -10,41 +10,41 @@ const orgInvitationProvider = providerShim("pulumi-atlas-users/internal/orgInvit
 /** Organization roles an invitation can give (on Atlas; the platform record has every platform's list). */
 export type OrgRoleName = AtlasOrgRole;
 
+// BEGIN GENERATED: args
+// Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
+
 /** Project roles given with the invitation (Atlas only). */
 export interface OrgInvitationProjectRoles {
-  /** The project's 24-hex id; it must belong to the organization. */
+  /** The project (24 hexadecimal digits), once in the list. */
   projectId: pulumi.Input<string>;
-  /** Project roles such as `GROUP_READ_ONLY` or `GROUP_OWNER` (at least one). */
+  /** At least one project role of the platform, each once. */
   roles: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Arguments of an {@link OrgInvitation}. */
 export interface OrgInvitationArgs {
-  /** The organization's 24-hex id. Changing it replaces the resource (a new invitation). */
+  /** The organization (24 hexadecimal digits). Changing it replaces the resource. */
   orgId: pulumi.Input<string>;
-  /** The person's email address (their MongoDB Cloud username). Changing it replaces the resource. */
+  /**
+   * The person's MongoDB Cloud username, an email address. Changing it replaces the resource; a change of
+   * letter case only is not a change.
+   */
   username: pulumi.Input<string>;
-  /** Organization roles (at least one). Updated in place, pending or accepted. */
-  roles: pulumi.Input<pulumi.Input<OrgRoleName>[]>;
-  /** Project roles, sent as `groupRoleAssignments` (Atlas only). Updated in place. */
+  /** At least one organization role of the platform, each once; order does not matter. Updated in place. */
+  roles: pulumi.Input<pulumi.Input<string>[]>;
+  /** Atlas only: project roles, each project once. Omitted: not managed; `[]`: none. Updated in place. */
   projectRoles?: pulumi.Input<pulumi.Input<OrgInvitationProjectRoles>[]>;
-  /** Teams (24-hex ids) the person joins. Updated in place. */
+  /** Teams of the organization the person joins. Omitted: not managed; `[]`: none. Updated in place. */
   teamIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /**
-   * When to send a new invitation: `"on-expiry"` (default) when the invitation
-   * expired unaccepted; `"on-expiry-or-rejection"` also when it was declined;
-   * `"never"` leaves it (the `status` output tells the truth).
-   */
+  /** When to send a new invitation: after expiry, after expiry or rejection, or never. */
   reinvite?: pulumi.Input<"on-expiry" | "on-expiry-or-rejection" | "never">;
-  /**
-   * When the person is already a member or already invited (HTTP 409), take
-   * that membership over and bring its roles and teams to the declared ones,
-   * instead of failing. Destroying the resource then removes the member.
-   */
+  /** If the person is already a member or already invited, manage that membership instead of failing. */
   adopt?: pulumi.Input<boolean>;
-  /** Overrides the stack setting `atlasUsers:platform` for this resource. */
+  /** Overrides the stack's `atlasUsers:platform` for this resource. */
   platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
 }
+
+// END GENERATED: args
 
 // The class's args and the schema name the same inputs.
 const argsMatchSchema: SameKeys<OrgInvitationArgs, OrgInvitationInputsIn> = true;
