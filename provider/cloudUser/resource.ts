@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../common/shim";
+import { ProviderResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { CloudUserInputsIn } from "./schema";
 import type { Platform as CloudUserPlatform } from "../platform";
 
-// One shim object for every CloudUser: the SDK caches the serialized provider per object.
-const cloudUserProvider = providerShim("pulumi-atlas-users/internal/cloudUser/provider");
+/** The implementation the engine\'s host loads (see `providerText`). */
+const IMPLEMENTATION = "pulumi-atlas-users/internal/cloudUser/provider";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
@@ -81,7 +81,7 @@ void argsMatchSchema;
  * delete accounts, so there delete removes the user from every org and
  * project this resource gave it roles in, and the account itself remains.
  */
-export class CloudUser extends pulumi.dynamic.Resource {
+export class CloudUser extends ProviderResource {
   /** The account's id (24 hex digits). */
   declare public readonly userId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
@@ -135,7 +135,7 @@ export class CloudUser extends pulumi.dynamic.Resource {
     };
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
     const merged = pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] });
-    super(cloudUserProvider, name, props, merged, "atlas-users", "CloudUser");
+    super(IMPLEMENTATION, name, props, merged, "atlas-users", "CloudUser");
   }
 
   /** Looks up an existing account by its user id (read through the provider; nothing is changed). */

@@ -1,33 +1,43 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The object handed to `pulumi.dynamic.Resource`.
+ * The `__provider` text of every resource of this package: a module whose
+ * `handler()` returns the *installed* implementation's provider.
  *
- * Pulumi serializes this object into every resource's `__provider` property
- * (in plain text, in inputs and outputs). So it captures nothing but the name
- * of the implementation module, and each method `require`s the *installed*
- * implementation when called: `__provider` stays small, holds no secret, and
- * fixes to the implementation reach resources created by older versions
- * (delete and refresh run the `__provider` stored in state).
+ * The dynamic-provider host loads `__provider` with require-from-string and
+ * calls `handler()`; the engine stores the text twice with every resource (in
+ * its inputs and its outputs, in plain text). So it is written here, not
+ * serialized by the SDK's closure serializer (which wrapped each method of a
+ * shim object and came to about 1.95 KB): it names nothing but the
+ * implementation module, about 90 bytes, holds no secret, and fixes to the
+ * implementation reach resources created by older versions (delete and
+ * refresh run the `__provider` stored in state).
  *
- * Keep this backward compatible: states written by every released version
- * call it. The module must export `provider` with the methods below.
+ * Keep the implementation modules backward compatible: states written by
+ * every released version call them. Release 0.1.0 stored a serialized shim
+ * object whose methods call `require(module).provider.<method>(...)`; this
+ * text returns `require(module).provider` itself. Either way each module must
+ * export `provider` with configure, check, diff, create, read, update, delete.
  */
-export function providerShim(implModule: string): pulumi.dynamic.ResourceProvider {
-  // Shaped for size (the serialized text is stored twice per resource): the
-  // SDK wraps every function in ~170 bytes and repeats each captured string
-  // and variable name, so the module name is captured once, in an object,
-  // each method names its target literally instead of capturing the name,
-  // and the names are one letter: t = target module, a = arguments.
-  // This keeps `__provider` near 1.95 KB.
-  const t = { m: implModule };
-  return {
-    configure: (...a: unknown[]) => require(t.m).provider.configure(...a),
-    check: (...a: unknown[]) => require(t.m).provider.check(...a),
-    diff: (...a: unknown[]) => require(t.m).provider.diff(...a),
-    create: (...a: unknown[]) => require(t.m).provider.create(...a),
-    read: (...a: unknown[]) => require(t.m).provider.read(...a),
-    update: (...a: unknown[]) => require(t.m).provider.update(...a),
-    delete: (...a: unknown[]) => require(t.m).provider.delete(...a),
-  } as pulumi.dynamic.ResourceProvider;
+export function providerText(implModule: string): string {
+  return `exports.handler = () => require(${JSON.stringify(implModule)}).provider;\n`;
+}
+
+/**
+ * A resource served by the engine's Node.js dynamic-provider host (type
+ * `pulumi-nodejs:dynamic/<module>:<type>`), as `pulumi.dynamic.Resource` would
+ * register it, with {@link providerText} as its `__provider`.
+ */
+export abstract class ProviderResource extends pulumi.CustomResource {
+  protected constructor(
+    implModule: string,
+    name: string,
+    props: Record<string, unknown>,
+    opts: pulumi.CustomResourceOptions | undefined,
+    module: string,
+    type: string,
+  ) {
+    if ("__provider" in props) throw new Error("a resource must not define the __provider key");
+    super(`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, __provider: providerText(implModule) }, opts);
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * DatabaseUser lifecycle: what the engine calls (through the serialized shim
+ * DatabaseUser lifecycle: what the engine calls (through the `__provider` text
  * in `resource.ts`, which requires this module by package name).
  *
  * `check` and `diff` never send requests: a preview of an unchanged stack

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../common/shim";
+import { ProviderResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { DatabaseUserInputsIn } from "./schema";
 
-// Created once: the SDK serializes a provider object once per identity.
-const databaseUserProvider = providerShim("pulumi-atlas-users/internal/databaseUser/provider");
+/** The implementation the engine\'s host loads (see `providerText`). */
+const IMPLEMENTATION = "pulumi-atlas-users/internal/databaseUser/provider";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
@@ -127,7 +127,7 @@ void argsMatchSchema;
  * });
  * ```
  */
-export class DatabaseUser extends pulumi.dynamic.Resource {
+export class DatabaseUser extends ProviderResource {
   // `declare`: a class field would overwrite the outputs the base constructor sets.
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
@@ -171,7 +171,7 @@ export class DatabaseUser extends pulumi.dynamic.Resource {
     Object.assign(props, args ?? {});
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
     super(
-      databaseUserProvider,
+      IMPLEMENTATION,
       name,
       props,
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }),

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../common/shim";
+import { ProviderResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { AtlasOrgRole } from "../platform";
 import type { OrgInvitationInputsIn } from "./schema";
 
-// One shim object for every OrgInvitation: the SDK caches serialization per provider object.
-const orgInvitationProvider = providerShim("pulumi-atlas-users/internal/orgInvitation/provider");
+/** The implementation the engine\'s host loads (see `providerText`). */
+const IMPLEMENTATION = "pulumi-atlas-users/internal/orgInvitation/provider";
 
 /** Organization roles an invitation can give (on Atlas; the platform record has every platform's list). */
 export type OrgRoleName = AtlasOrgRole;
@@ -57,7 +57,7 @@ void argsMatchSchema;
  * invitation is sent again. Id: `{orgId}/{userId}` (Cloud/Ops Manager:
  * `{orgId}/{invitationId}`); {@link OrgInvitation.get} also takes `{orgId}/{username}`.
  */
-export class OrgInvitation extends pulumi.dynamic.Resource {
+export class OrgInvitation extends ProviderResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
   declare public readonly roles: pulumi.Output<OrgRoleName[]>;
@@ -96,7 +96,7 @@ export class OrgInvitation extends pulumi.dynamic.Resource {
       platform: undefined,
     };
     super(
-      orgInvitationProvider,
+      IMPLEMENTATION,
       name,
       {
         ...inputs,

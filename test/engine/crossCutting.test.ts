@@ -138,7 +138,7 @@ describeEngine("cross-cutting engine checks", () => {
       expect(text).toContain(`pulumi-atlas-users/internal/${type.charAt(0).toLowerCase()}${type.slice(1)}/provider`);
       // Stored twice per resource; anything captured (a schema, an agent,
       // credentials) would add far more.
-      expect(text.length).toBeLessThan(2048);
+      expect(text.length).toBeLessThan(128);
       assertNoSecrets(text, secrets());
       expect(text).not.toContain(emu.baseUrl);
       expect(text).not.toContain(emu.publicKey);

@@ -132,7 +132,7 @@ describeEngine("DatabaseUser through the engine: every auth type, adopt, get, up
     const providers = new Set(resources.map((r) => r.inputs.__provider));
     expect(providers.size).toBe(1);
     const [providerText] = providers;
-    expect(Buffer.byteLength(providerText as string)).toBeLessThan(2048);
+    expect(Buffer.byteLength(providerText as string)).toBeLessThan(128);
     for (const secret of [emu.privateKey, emu.publicKey]) expect(providerText).not.toContain(secret);
     expect(resources.find((r) => r.outputs.username === "app-user").outputs.password).toHaveProperty("ciphertext");
   });

@@ -69,10 +69,9 @@ describeEngine("engine harness (Echo fixture)", () => {
     const providers = resources.map((r) => r.outputs.__provider as string);
     expect(providers[0]).toBe(providers[1]);
     // Echo's module is an absolute path, as long as the checkout's directory:
-    // bound the shim's own text, leaving room for a 64-character module name
-    // (the product's are about 50).
+    // bound the text around the module name.
     expect(providers[0]).toContain(JSON.stringify(echoProviderModule));
-    expect(providers[0].length - echoProviderModule.length).toBeLessThan(2048 - 64);
+    expect(providers[0].length - echoProviderModule.length).toBeLessThan(128);
     assertNoSecrets(JSON.stringify(await stack.exportState()), [fakeEmulator.privateKey]);
     assertNoSecrets(stack.stateFileText(), [fakeEmulator.privateKey]);
     // The engine keeps the stack config in the default provider's state, as a

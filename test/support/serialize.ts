@@ -1,8 +1,8 @@
 /**
  * Layer 2: the provider as the engine stores it. `serializeBuiltProvider`
- * runs the SDK's own closure serializer in a fresh node process over the
- * built `dist/` shim, exactly as `pulumi.dynamic.Resource` does
- * (`serializeFunction(() => provider, {allowSecrets: true})`);
+ * gives the `__provider` text the built `dist/` writes (`providerText`), and
+ * `serializeProvider` what the SDK's closure serializer makes of any provider
+ * object (as `pulumi.dynamic.Resource` does, for test fixtures and old states);
  * `runSerializedProvider` loads that text in another fresh process with
  * require-from-string and `.handler()`, the way the dynamic-provider host
  * does, and calls its methods.
@@ -35,23 +35,13 @@ function runNode(script: string, cwd: string, stdin?: string, env?: NodeJS.Proce
 }
 
 /**
- * Serializes `providerShim(implModule)` for each module from the built
- * `dist/` with the SDK's serializer, in one fresh process (no jest transform
- * involved), in order.
+ * The `__provider` text of each module, as the built `dist/` writes it
+ * (`providerText`), computed in one fresh process (no jest transform involved), in order.
  */
 export async function serializeBuiltProviders(implModules: string[]): Promise<SerializedProvider[]> {
   const script = `
-    const { providerShim } = require(${JSON.stringify(path.join(repoRoot, "dist", "provider", "common", "shim.js"))});
-    const sc = require("@pulumi/pulumi/runtime/closure/serializeClosure");
-    (async () => {
-      const out = [];
-      for (const implModule of ${JSON.stringify(implModules)}) {
-        const provider = providerShim(implModule);
-        const sf = await sc.serializeFunction(() => provider, { allowSecrets: true });
-        out.push({ text: sf.text, containsSecrets: sf.containsSecrets });
-      }
-      process.stdout.write(JSON.stringify(out));
-    })().catch((err) => { console.error(err && err.stack || err); process.exit(1); });`;
+    const { providerText } = require(${JSON.stringify(path.join(repoRoot, "dist", "provider", "common", "shim.js"))});
+    process.stdout.write(JSON.stringify(${JSON.stringify(implModules)}.map((m) => ({ text: providerText(m), containsSecrets: false }))));`;
   return JSON.parse(await runNode(script, repoRoot));
 }
 
