@@ -122,13 +122,13 @@ async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest
     throw failure("adopting", key, err);
   }
   const current = stateFromApi(existing, inputs.projectId, {});
-  const declaredAuth = stateFromApi(body, inputs.projectId, {});
-  const mismatch = AUTH_TYPE_PROPERTIES.find((p) => current[p] !== declaredAuth[p]);
+  const declaredAuth = (p: (typeof AUTH_TYPE_PROPERTIES)[number]) => inputs[p] ?? "NONE";
+  const mismatch = AUTH_TYPE_PROPERTIES.find((p) => current[p] !== declaredAuth(p));
   if (mismatch !== undefined) {
     throw new ResourceError({
       step: `adopting ${describeUser(key)}`,
       code: "ATLAS_USERS_CANNOT_CHANGE",
-      detail: `the existing user has ${mismatch} ${current[mismatch]}, the program declares ${declaredAuth[mismatch]}, and Atlas cannot change a user's authentication type: delete the existing user or declare its authentication type`,
+      detail: `the existing user has ${mismatch} ${current[mismatch]}, the program declares ${declaredAuth(mismatch)}, and Atlas cannot change a user's authentication type: delete the existing user or declare its authentication type`,
     });
   }
   if (current.temporary !== isTemporary(inputs)) {
