@@ -100,6 +100,19 @@ describe("Atlas v2 /users (2023-01-01)", () => {
     expect(JSON.stringify(await emulatorControl.state(emu))).not.toContain(PASSWORD);
   });
 
+  it("accepts what the official SDK's CreateUser always sends: the read-only emailAddress and an empty mobileNumber", async () => {
+    const body = atlasUser({ mobileNumber: "" });
+    const created = await v2("POST", "/users", { ...body, emailAddress: body.username });
+    expect(created.status).toBe(200);
+    expect(created.body.emailAddress).toBe(body.username);
+    // No number given, none returned (the spec requires one in responses, with a pattern "" does not match).
+    expect(created.body).not.toHaveProperty("mobileNumber");
+    expect(specProblems("POST", "/api/atlas/v2/users", created).sort()).toEqual([
+      "/ must have required property 'mobileNumber'",
+      "/ must have required property 'password'",
+    ]);
+  });
+
   it("reads by id and by name (the spec allows lower-case names only); unknown ones are USER_NOT_FOUND / USERNAME_NOT_FOUND", async () => {
     const body = atlasUser();
     const created = await v2("POST", "/users", body);
@@ -153,16 +166,27 @@ describe("Atlas v2 /users (2023-01-01)", () => {
 });
 
 describe("Atlas v1.0 /users (seed 000)", () => {
-  it("creates (201) and reads an account with unversioned JSON", async () => {
+  it("creates (200, as seed 000 documents) and reads an account with unversioned JSON", async () => {
     const body = atlasUser({ roles: [{ orgId, roleName: "ORG_READ_ONLY" }] });
     delete body.mobileNumber;
     const created = await v1("POST", "/users", body);
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     expect(created.contentType).toContain("application/json");
     expect(created.body).toMatchObject({ username: body.username, country: "GB", roles: [] });
     expect(created.body.links[0].href).toBe(`/api/atlas/v1.0/users/${created.body.id}`);
     expect((await v1("GET", `/users/${created.body.id}`)).body.username).toBe(body.username);
     expect((await v1("GET", `/users/byName/${body.username}`)).body.id).toBe(created.body.id);
+  });
+
+  it("takes the v1.0 client's empty emailAddress and mobileNumber as not given; a malformed emailAddress is named as such", async () => {
+    const body = atlasUser({ emailAddress: "", mobileNumber: "" });
+    const created = await v1("POST", "/users", body);
+    expect(created.status).toBe(200);
+    expect(created.body.emailAddress).toBe(body.username);
+    expect(created.body).not.toHaveProperty("mobileNumber");
+    const malformed = await v1("POST", "/users", atlasUser({ emailAddress: "not-an-address" }));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ errorCode: "INVALID_ATTRIBUTE", parameters: ["emailAddress"] });
   });
 
   it("validates the body with Atlas-shaped errors naming the field", async () => {
