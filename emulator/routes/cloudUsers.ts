@@ -1,7 +1,8 @@
 /**
  * Cloud user accounts on three products:
  * - Atlas v2 `/api/atlas/v2/users` (deprecated; 2023-01-01; POST answers 200 per the spec);
- * - Atlas v1.0 `/api/atlas/v1.0/users` (seed 000; POST 200; country required);
+ * - Atlas v1.0 `/api/atlas/v1.0/users` (seed 000; POST 200; country required), and
+ *   the project's users `/api/atlas/v1.0/groups/{groupId}/users`;
  * - Cloud Manager / Ops Manager `/api/public/v1.0/users` (seeds 001-002; POST 201).
  *   Ops Manager also has PATCH (not the password) and DELETE; Cloud Manager
  *   answers those 405. `ctx.settings.publicApiFlavor` picks the product.
@@ -34,6 +35,7 @@ import {
   syncCloudUser,
 } from "./memberships";
 import { groupRolesFor, isGlobalRole, OPS_MANAGER_GLOBAL_ROLES, orgRolesFor, productOf, type Product } from "./roles";
+import { paginate } from "./paging";
 import { checkV1Body, type V1FieldRule, type V1Role } from "./v1Body";
 
 /** A few of the passwords every breach list starts with (Atlas: `COMMON_PASSWORD`). */
@@ -405,6 +407,23 @@ const deleteUserV1: Route = {
   },
 };
 
+/**
+ * Atlas v1.0 `GET /groups/{groupId}/users`: the accounts holding a role in the
+ * project (accepted roles only: pending invitees hold none yet), paged.
+ */
+const listProjectUsersV1: Route = {
+  method: "GET",
+  path: "/api/atlas/v1.0/groups/{groupId}/users",
+  platform: "atlas-v1",
+  handle(req, ctx) {
+    sweepMemberships(ctx);
+    const project = requireProject(ctx, req.params.groupId!);
+    const members = ctx.store.cloudUsers.filter((u) => u.roles.some((r) => r.groupId === project.id));
+    const page = paginate(members, req.query, `${ctx.baseUrl ?? ""}${req.rawPath}`);
+    return { status: 200, body: { ...page, results: page.results.map((u) => view(u, "atlas-v1")) } };
+  },
+};
+
 export const routes: Route[] = [
   createUser("atlas-v2", 200),
   getUser("atlas-v2"),
@@ -413,6 +432,7 @@ export const routes: Route[] = [
   createUser("atlas-v1", 200),
   getUser("atlas-v1"),
   getUserByName("atlas-v1"),
+  listProjectUsersV1,
   createUser("public-v1", 201),
   getUser("public-v1"),
   getUserByName("public-v1"),

@@ -189,6 +189,23 @@ describe("Atlas v1.0 /users (seed 000)", () => {
     expect(malformed.body).toMatchObject({ errorCode: "INVALID_ATTRIBUTE", parameters: ["emailAddress"] });
   });
 
+  it("takes roles: null (the v1.0 client's default) as no roles", async () => {
+    const created = await v1("POST", "/users", atlasUser({ roles: null }));
+    expect(created.status).toBe(200);
+    expect(created.body.roles).toEqual([]);
+  });
+
+  it("lists a project's users (GET /groups/{groupId}/users): accepted roles only, paged", async () => {
+    const member = await v1("POST", "/users", atlasUser({ roles: [{ groupId: projectId, roleName: "GROUP_READ_ONLY" }] }));
+    await v1("POST", "/users", atlasUser({ roles: [{ groupId: projectId, roleName: "GROUP_READ_ONLY" }] }));
+    await emulatorControl.acceptInvitation(emu, orgId, member.body.id);
+    const list = await v1("GET", `/groups/${projectId}/users`);
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ totalCount: 1, results: [{ id: member.body.id }] });
+    expect(list.body.results[0].roles).toContainEqual({ groupId: projectId, roleName: "GROUP_READ_ONLY" });
+    expect((await v1("GET", `/groups/${"0".repeat(24)}/users`)).status).toBe(404);
+  });
+
   it("validates the body with Atlas-shaped errors naming the field", async () => {
     const { country: _omitted, ...noCountry } = atlasUser();
     const missing = await v1("POST", "/users", noCountry);
