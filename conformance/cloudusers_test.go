@@ -79,6 +79,22 @@ func TestV1AtlasUsers(t *testing.T) {
 	expectV1Error(t, err, 400, "INVALID_COUNTRY_CODE")
 	_, _, err = client.AtlasUsers.Get(ctx(t), "0123456789abcdef01234567")
 	expectV1Error(t, err, 404, "USER_NOT_FOUND")
+
+	// The client sends "roles": null for a user created without roles.
+	bare, res, err := client.AtlasUsers.Create(ctx(t), &mongodbatlas.AtlasUser{Username: "bare@example.com", Password: "a-long-enough-secret", FirstName: "B", LastName: "Are", Country: "US"})
+	if err != nil || res.StatusCode != 200 || bare.ID == "" {
+		t.Fatalf("create without roles: %v", err)
+	}
+
+	// The users of a project (`GET /api/atlas/v1.0/groups/{groupId}/users`) once the invitation is accepted.
+	control(t, "POST", "orgs/"+emu.OrgID+"/users/"+created.ID+":accept", nil)
+	members, _, err := client.AtlasUsers.List(ctx(t), emu.ProjectID, nil)
+	if err != nil {
+		t.Fatalf("list project users: %v", err)
+	}
+	if len(members) != 1 || members[0].ID != created.ID {
+		t.Fatalf("project users: %+v", members)
+	}
 }
 
 func expectV1Error(t *testing.T, err error, status int, code string) {

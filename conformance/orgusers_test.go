@@ -170,3 +170,53 @@ func TestLegacyOrgInvitations(t *testing.T) {
 		t.Fatal("a deleted invitation is still there")
 	}
 }
+
+// The deprecated project invitations (`/groups/{groupId}/invites`, 2023-01-01)
+// and the org invitation update by username.
+func TestLegacyProjectInvitations(t *testing.T) {
+	reset(t)
+	sdk := digestSDK(t)
+	projects := sdk.ProjectsApi
+	created, res, err := projects.CreateProjectInvitation(ctx(t), emu.ProjectID, &admin.GroupInvitationRequest{
+		Username: ptr("proj@example.com"), Roles: &[]string{"GROUP_READ_ONLY"},
+	}).Execute()
+	must(t, err)
+	expectStatus(t, res, 200)
+	if created.GetGroupId() != emu.ProjectID || !created.HasExpiresAt() {
+		t.Fatalf("created: %+v", created)
+	}
+	list, _, err := projects.ListProjectInvitations(ctx(t), emu.ProjectID).Execute()
+	must(t, err)
+	if len(list) != 1 {
+		t.Fatalf("%d invitations listed", len(list))
+	}
+	updated, _, err := projects.UpdateProjectInvitation(ctx(t), emu.ProjectID, &admin.GroupInvitationRequest{
+		Username: ptr("proj@example.com"), Roles: &[]string{"GROUP_DATA_ACCESS_READ_ONLY"},
+	}).Execute()
+	must(t, err)
+	if updated.GetRoles()[0] != "GROUP_DATA_ACCESS_READ_ONLY" {
+		t.Fatalf("updated roles %v", updated.GetRoles())
+	}
+	byID, _, err := projects.UpdateProjectInvitationById(ctx(t), emu.ProjectID, created.GetId(), &admin.GroupInvitationUpdateRequest{Roles: &[]string{"GROUP_OWNER"}}).Execute()
+	must(t, err)
+	if byID.GetRoles()[0] != "GROUP_OWNER" {
+		t.Fatalf("updated by id: %v", byID.GetRoles())
+	}
+	_, _, err = projects.GetProjectInvitation(ctx(t), emu.ProjectID, created.GetId()).Execute()
+	must(t, err)
+	res, err = projects.DeleteProjectInvitation(ctx(t), emu.ProjectID, created.GetId()).Execute()
+	must(t, err)
+	expectStatus(t, res, 204)
+
+	orgInvite, _, err := sdk.OrganizationsApi.CreateOrganizationInvitation(ctx(t), emu.OrgID, &admin.OrganizationInvitationRequest{
+		Username: ptr("byname@example.com"), Roles: &[]string{"ORG_MEMBER"},
+	}).Execute()
+	must(t, err)
+	byName, _, err := sdk.OrganizationsApi.UpdateOrganizationInvitation(ctx(t), emu.OrgID, &admin.OrganizationInvitationRequest{
+		Username: ptr("byname@example.com"), Roles: &[]string{"ORG_BILLING_ADMIN"},
+	}).Execute()
+	must(t, err)
+	if byName.GetId() != orgInvite.GetId() || byName.GetRoles()[0] != "ORG_BILLING_ADMIN" {
+		t.Fatalf("updated by username: %+v", byName)
+	}
+}
