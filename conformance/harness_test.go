@@ -118,15 +118,7 @@ func startEmulator() (func(), error) {
 
 func control(t *testing.T, method, path string, body any) map[string]any {
 	t.Helper()
-	var reader io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		reader = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, emu.BaseURL+"/__emulator/"+path, reader)
+	req, err := http.NewRequest(method, emu.BaseURL+"/__emulator/"+path, jsonBody(t, body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,6 +135,19 @@ func control(t *testing.T, method, path string, body any) map[string]any {
 	var out map[string]any
 	_ = json.Unmarshal(raw, &out)
 	return out
+}
+
+// jsonBody encodes a request body; nil means no body.
+func jsonBody(t *testing.T, body any) io.Reader {
+	t.Helper()
+	if body == nil {
+		return nil
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.NewReader(b)
 }
 
 // reset puts the emulator back to its seed (and Cloud Manager flavour).
@@ -214,15 +219,7 @@ func publicAPI(t *testing.T, method, path string, body any) (int, map[string]any
 	if err != nil {
 		t.Fatal(err)
 	}
-	var reader io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		reader = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx(t), method, emu.BaseURL+"/api/public/v1.0"+path, reader)
+	req, err := http.NewRequestWithContext(ctx(t), method, emu.BaseURL+"/api/public/v1.0"+path, jsonBody(t, body))
 	if err != nil {
 		t.Fatal(err)
 	}

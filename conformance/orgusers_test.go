@@ -135,6 +135,11 @@ func TestOrgInvitationRejectedAndExpired(t *testing.T) {
 	if renewed.OrgMembershipStatus != "PENDING" {
 		t.Fatalf("re-invited after expiry: %s", renewed.OrgMembershipStatus)
 	}
+	pending, _, err := cloud.ListOrganizationUsers(ctx(t), emu.OrgID).OrgMembershipStatus("PENDING").Execute()
+	must(t, err)
+	if len(pending.GetResults()) != 1 || pending.GetResults()[0].Id != renewed.Id {
+		t.Fatalf("the PENDING filter: %+v", pending.GetResults())
+	}
 }
 
 // The deprecated org invitations (`/orgs/{orgId}/invites`, 2023-01-01).
