@@ -211,8 +211,20 @@ func v1Client(t *testing.T) *mongodbatlas.Client {
 
 // publicAPI calls Cloud Manager / Ops Manager `/api/public/v1.0` with plain
 // net/http and Digest (MongoDB serves no Go client for it). It returns the
-// status and the decoded JSON body (nil when there is none).
+// status and the decoded JSON object (nil when there is no body).
 func publicAPI(t *testing.T, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	status, raw := publicAPIRaw(t, method, path, body)
+	var out map[string]any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: %d, body is not a JSON object: %s", method, path, status, raw)
+		}
+	}
+	return status, out
+}
+
+func publicAPIRaw(t *testing.T, method, path string, body any) (int, []byte) {
 	t.Helper()
 	transport := digest.NewTransport(emu.PublicKey, emu.PrivateKey)
 	hc, err := transport.Client()
@@ -233,13 +245,20 @@ func publicAPI(t *testing.T, method, path string, body any) (int, map[string]any
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	var out map[string]any
-	if len(raw) > 0 {
+	return res.StatusCode, raw
+}
+
+// publicAPIList is publicAPI for the endpoints that answer a plain JSON array (v1.0 invitation lists).
+func publicAPIList(t *testing.T, path string) (int, []map[string]any) {
+	t.Helper()
+	status, raw := publicAPIRaw(t, "GET", path, nil)
+	var out []map[string]any
+	if status == 200 {
 		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s %s: %d, body is not a JSON object: %s", method, path, res.StatusCode, raw)
+			t.Fatalf("GET %s: the body is not a JSON array: %s", path, raw)
 		}
 	}
-	return res.StatusCode, out
+	return status, out
 }
 
 // ---- assertions ----

@@ -124,6 +124,9 @@ func TestCloudManagerOrgInvitations(t *testing.T) {
 	if status, got := publicAPI(t, "GET", base+"/"+id, nil); status != 200 || got["username"] != "inv@example.com" {
 		t.Fatalf("get: %d %v", status, got)
 	}
+	if status, list := publicAPIList(t, base+"?username=inv@example.com"); status != 200 || len(list) != 1 || list[0]["id"] != id {
+		t.Fatalf("list by username: %d %v", status, list)
+	}
 	if status, got := publicAPI(t, "PATCH", base+"/"+id, map[string]any{"roles": []string{"ORG_READ_ONLY"}}); status != 200 {
 		t.Fatalf("patch: %d %v", status, got)
 	}
@@ -144,13 +147,22 @@ func TestCloudManagerOrgInvitations(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("org members: %d", status)
 	}
-	found := false
+	memberID := ""
 	for _, m := range members["results"].([]any) {
 		if m.(map[string]any)["username"] == "acc@example.com" {
-			found = true
+			memberID, _ = m.(map[string]any)["id"].(string)
 		}
 	}
-	if !found {
+	if memberID == "" {
 		t.Fatal("the accepted invitee is not an org member")
+	}
+	if status, _ := publicAPI(t, "DELETE", "/orgs/"+emu.OrgID+"/users/"+memberID, nil); status != 200 && status != 204 {
+		t.Fatalf("remove the member: %d", status)
+	}
+	_, members = publicAPI(t, "GET", "/orgs/"+emu.OrgID+"/users", nil)
+	for _, m := range members["results"].([]any) {
+		if m.(map[string]any)["username"] == "acc@example.com" {
+			t.Fatal("a removed member is still listed")
+		}
 	}
 }
