@@ -280,12 +280,13 @@ export class AtlasContract {
  *   reuses the create schema, which requires `roles`;
  * - `writable`: the SDK's `CreateUser` (and MongoDB's CLI) always send
  *   CloudAppUser's read-only `emailAddress` (still optional: it is the username);
+ *   `roles` is optional there, as in the spec the SDK (v20250312006) was built from;
  * - `emptyAllowed`: the SDK always sends `mobileNumber`, empty when not set,
  *   which the spec's (North American) pattern refuses.
  */
 const REQUEST_OVERRIDES: Readonly<Record<string, { optional?: string[]; writable?: string[]; emptyAllowed?: string[] }>> = {
   "PATCH /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}": { optional: ["roles"] },
-  "POST /api/atlas/v2/users": { writable: ["emailAddress"], optional: ["emailAddress"], emptyAllowed: ["mobileNumber"] },
+  "POST /api/atlas/v2/users": { writable: ["emailAddress"], optional: ["emailAddress", "roles"], emptyAllowed: ["mobileNumber"] },
 };
 
 /** The request body schema of one operation with its entry of {@link REQUEST_OVERRIDES} applied. */
