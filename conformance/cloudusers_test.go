@@ -36,6 +36,11 @@ func TestV2CloudUsers(t *testing.T) {
 	}
 	_, _, err = cloud.CreateUser(ctx(t), user).Execute()
 	expectAPIError(t, err, 409, "USER_ALREADY_EXISTS")
+	// Without roles the SDK leaves the field out (its spec, v20250312006, does not require it).
+	noRoles := admin.NewCloudAppUser("DE", "norole@example.com", "No", "Roles", "", "a-long-enough-secret", "norole@example.com")
+	_, res, err = cloud.CreateUser(ctx(t), noRoles).Execute()
+	must(t, err)
+	expectStatus(t, res, 200)
 	_, _, err = cloud.GetUser(ctx(t), "0123456789abcdef01234567").Execute()
 	expectAPIError(t, err, 404, "USER_NOT_FOUND")
 	_, _, err = cloud.GetUserByUsername(ctx(t), "nobody@example.com").Execute()
