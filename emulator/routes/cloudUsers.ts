@@ -233,13 +233,16 @@ const CREATE_FIELDS: Readonly<Record<Platform, Readonly<Record<string, V1FieldRu
   },
 };
 
-/** Ops Manager PATCH: names, email, mobile, country, roles; the password and username cannot change. */
+/**
+ * Ops Manager PATCH: names, email, mobile, roles (NOTES.md's list); the
+ * password and username cannot change, and `country` is not among the fields
+ * (seed 002's Ops Manager example does not send it at all).
+ */
 const UPDATE_FIELDS: Readonly<Record<string, V1FieldRule>> = {
   firstName: { type: "string" },
   lastName: { type: "string" },
   emailAddress: { type: "string" },
   mobileNumber: { type: "string" },
-  country: { type: "string" },
   roles: { type: "roleArray" },
   password: { type: "string", readOnly: true },
   username: { type: "string", readOnly: true },
@@ -354,11 +357,10 @@ const updateUserV1: Route = {
     sweepMemberships(ctx);
     const user = requireUserById(ctx, req.params.userId!);
     const input = checkV1Body(req.body, UPDATE_FIELDS);
-    assertCountry(input.country);
     if (input.emailAddress !== undefined) assertEmailAddress(input.emailAddress);
     const plan = input.roles === undefined ? undefined : planRoles(ctx, "ops-manager", input.roles as V1Role[]);
     if (plan) assertPlanCapacity(ctx, user.username, plan);
-    for (const field of ["firstName", "lastName", "emailAddress", "mobileNumber", "country"] as const) {
+    for (const field of ["firstName", "lastName", "emailAddress", "mobileNumber"] as const) {
       if (input[field] !== undefined) user[field] = input[field] as string;
     }
     if (plan) {

@@ -328,6 +328,8 @@ describe("Ops Manager /api/public/v1.0/users (seed 002)", () => {
   it("refuses Cloud Manager-only roles and global roles tied to an org", async () => {
     const billing = await pub("POST", "/users", omUser([{ groupId: projectId, roleName: "GROUP_BILLING_ADMIN" }]));
     expect(billing.body.errorCode).toBe("INVALID_ROLE_FOR_GROUP");
+    const atlasAdmin = await pub("POST", "/users", omUser([{ groupId: projectId, roleName: "GROUP_ATLAS_ADMIN" }]));
+    expect(atlasAdmin.body.errorCode).toBe("INVALID_ROLE_FOR_GROUP");
     const tied = await pub("POST", "/users", omUser([{ orgId, roleName: "GLOBAL_OWNER" }]));
     expect(tied.body.errorCode).toBe("ROLE_NEEDS_NO_ORG_ID");
   });
@@ -357,6 +359,9 @@ describe("Ops Manager /api/public/v1.0/users (seed 002)", () => {
     expect(await emulatorControl.checkCloudUserPassword(emu, { userId: created.body.id, password: PASSWORD })).toEqual({ ok: true });
     const rename = await pub("PATCH", `/users/${created.body.id}`, { username: uniqueEmail("renamed") });
     expect(rename.body.errorCode).toBe("ATTRIBUTE_READ_ONLY");
+    // Not among the fields Ops Manager's PATCH takes (as in the provider's platform record).
+    const country = await pub("PATCH", `/users/${created.body.id}`, { country: "DE" });
+    expect([country.status, country.body.errorCode, country.body.parameters]).toEqual([400, "INVALID_ATTRIBUTE", ["country"]]);
   });
 
   it("PATCH roles without bypass: orgs the user is active in change at once, new orgs get an invitation", async () => {

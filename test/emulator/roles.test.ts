@@ -24,11 +24,14 @@ const SEED_001_GROUP = [
 ];
 /**
  * Seed 002 is the docs source of the same page for Cloud Manager and Ops
- * Manager: its request table is the same include that seed 001 renders.
- * GROUP_BILLING_ADMIN is Cloud Manager only (mongodb/docs users.txt, in the
- * endpoints contract's `cm_om_v1_user_roles`); GLOBAL_* roles are Ops Manager only.
+ * Manager; it renders no table of its own (it includes the one seed 001
+ * shows). Ops Manager has seed 001's organization roles; of its project
+ * roles not GROUP_BILLING_ADMIN (Cloud Manager only: mongodb/docs users.txt,
+ * the endpoints contract's `cm_om_v1_user_roles`) and not GROUP_ATLAS_ADMIN
+ * (listed by Cloud Manager's table only), as in the provider's platform
+ * record. GLOBAL_* roles are Ops Manager only.
  */
-const SEED_002_OPS_MANAGER_GROUP = SEED_001_GROUP.filter((r) => r !== "GROUP_BILLING_ADMIN");
+const SEED_002_OPS_MANAGER_GROUP = SEED_001_GROUP.filter((r) => r !== "GROUP_BILLING_ADMIN" && r !== "GROUP_ATLAS_ADMIN");
 const OPS_MANAGER_GLOBAL = ["GLOBAL_AUTOMATION_ADMIN", "GLOBAL_BACKUP_ADMIN", "GLOBAL_MONITORING_ADMIN", "GLOBAL_OWNER", "GLOBAL_READ_ONLY", "GLOBAL_USER_ADMIN"];
 
 const sorted = (roles: readonly string[]) => [...roles].sort();
@@ -38,7 +41,7 @@ test("Cloud Manager accepts exactly seed 001's organization and project roles", 
   expect(sorted(groupRolesFor("cloud-manager"))).toEqual(sorted(SEED_001_GROUP));
 });
 
-test("Ops Manager accepts seed 002's table: seed 001's roles (ORG_BILLING_ADMIN and GROUP_ATLAS_ADMIN included) less GROUP_BILLING_ADMIN, plus the global roles", () => {
+test("Ops Manager accepts seed 001's organization roles (ORG_BILLING_ADMIN included), its project roles less GROUP_BILLING_ADMIN and GROUP_ATLAS_ADMIN, and the global roles", () => {
   expect(sorted(orgRolesFor("ops-manager"))).toEqual(sorted(SEED_001_ORG));
   expect(sorted(groupRolesFor("ops-manager"))).toEqual(sorted(SEED_002_OPS_MANAGER_GROUP));
   expect(sorted(OPS_MANAGER_GLOBAL_ROLES)).toEqual(sorted(OPS_MANAGER_GLOBAL));
