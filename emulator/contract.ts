@@ -245,7 +245,8 @@ export class AtlasContract {
       const m = VERSIONED_MEDIA_TYPE.exec(type);
       if (!m) continue;
       versions.add(m[1]);
-      requestBodies.set(m[1], this.requestAjv.compile(convert(this.spec, media.schema ?? {}, "request")));
+      const schema = withRequestOverride(this.spec, key(method, template), media.schema ?? {});
+      requestBodies.set(m[1], this.requestAjv.compile(convert(this.spec, schema, "request")));
     }
     const parameters: ParameterSpec[] = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((raw: Json) => {
       const p = deref(this.spec, raw);
@@ -269,6 +270,35 @@ export class AtlasContract {
       requestBodies,
     };
   }
+}
+
+/**
+ * Where the spec's request schema and Atlas's documented behaviour disagree,
+ * the emulator follows Atlas (each one is listed under "Deviations from the
+ * spec" in the emulator's docs):
+ * - `optional`: PATCH is "send only the fields you change", but the spec
+ *   reuses the create schema, which requires `roles`;
+ * - `writable`: the SDK's `CreateUser` (and MongoDB's CLI) always send
+ *   CloudAppUser's read-only `emailAddress` (still optional: it is the username);
+ *   `roles` is optional there, as in the spec the SDK (v20250312006) was built from;
+ * - `emptyAllowed`: the SDK always sends `mobileNumber`, empty when not set,
+ *   which the spec's (North American) pattern refuses.
+ */
+const REQUEST_OVERRIDES: Readonly<Record<string, { optional?: string[]; writable?: string[]; emptyAllowed?: string[] }>> = {
+  "PATCH /api/atlas/v2/groups/{groupId}/databaseUsers/{databaseName}/{username}": { optional: ["roles"] },
+  "POST /api/atlas/v2/users": { writable: ["emailAddress"], optional: ["emailAddress", "roles"], emptyAllowed: ["mobileNumber"] },
+};
+
+/** The request body schema of one operation with its entry of {@link REQUEST_OVERRIDES} applied. */
+function withRequestOverride(spec: Json, operation: string, schema: Json): Json {
+  const override = REQUEST_OVERRIDES[operation];
+  if (!override) return schema;
+  const target = deref(spec, schema);
+  const properties: Record<string, Json> = { ...target.properties };
+  for (const name of override.writable ?? []) properties[name] = { ...deref(spec, properties[name]), readOnly: false };
+  for (const name of override.emptyAllowed ?? []) properties[name] = { anyOf: [properties[name], { type: "string", maxLength: 0 }] };
+  const optional = new Set(override.optional ?? []);
+  return { ...target, properties, required: (target.required ?? []).filter((r: string) => !optional.has(r)) };
 }
 
 let shared: AtlasContract | undefined;

@@ -7,8 +7,7 @@ import { faultRuleProblem, type FaultRule } from "./faults";
 import { verifyPassword } from "./passwords";
 import { acceptInvitation, rejectInvitation } from "./routes/orgUsers";
 import { applySeed, SeedError, type SeedInput } from "./seed";
-import type { EmulatorState } from "./server";
-import { EmulatorError } from "./types";
+import { EmulatorError, type EmulatorRuntime } from "./types";
 
 export interface ControlResponse {
   readonly status: number;
@@ -24,7 +23,7 @@ class ControlError extends Error {
   }
 }
 
-export async function handleControl(state: EmulatorState, method: string, rawPath: string, raw: Buffer): Promise<ControlResponse> {
+export async function handleControl(state: EmulatorRuntime, method: string, rawPath: string, raw: Buffer): Promise<ControlResponse> {
   try {
     const body = parseBody(raw);
     return { status: 200, body: route(state, method, rawPath, body) ?? { ok: true } };
@@ -56,7 +55,7 @@ function parseBody(raw: Buffer): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function route(state: EmulatorState, method: string, path: string, body: Record<string, unknown>): unknown {
+function route(state: EmulatorRuntime, method: string, path: string, body: Record<string, unknown>): unknown {
   const invitation = /^orgs\/([^/]+)\/users\/([^/]+):(accept|reject)$/.exec(path);
   if (invitation) {
     expectMethod(method, "POST", path);
@@ -117,7 +116,7 @@ function expectMethod(actual: string, expected: string, path: string): void {
   if (actual !== expected) throw new ControlError(405, `Use ${expected} for /__emulator/${path}.`);
 }
 
-function moveClock(state: EmulatorState, body: Record<string, unknown>): { now: string } {
+function moveClock(state: EmulatorRuntime, body: Record<string, unknown>): { now: string } {
   const { advanceSeconds, now } = body;
   if (advanceSeconds !== undefined && now !== undefined) throw new ControlError(400, "Give advanceSeconds or now, not both.");
   if (advanceSeconds !== undefined) {
@@ -136,7 +135,7 @@ function moveClock(state: EmulatorState, body: Record<string, unknown>): { now: 
   return { now: state.now().toISOString() };
 }
 
-function setFaults(state: EmulatorState, body: Record<string, unknown>): { rules: FaultRule[] } {
+function setFaults(state: EmulatorRuntime, body: Record<string, unknown>): { rules: FaultRule[] } {
   const rules = body.rules;
   if (!Array.isArray(rules)) throw new ControlError(400, 'Send {"rules": [...]}.');
   rules.forEach((rule, i) => {
@@ -147,7 +146,7 @@ function setFaults(state: EmulatorState, body: Record<string, unknown>): { rules
   return { rules: state.faults.list() };
 }
 
-function setRateLimit(state: EmulatorState, body: Record<string, unknown>): unknown {
+function setRateLimit(state: EmulatorRuntime, body: Record<string, unknown>): unknown {
   const { capacity, refillPerMinute } = body;
   if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 1) {
     throw new ControlError(400, "capacity must be an integer >= 1.");
@@ -159,7 +158,7 @@ function setRateLimit(state: EmulatorState, body: Record<string, unknown>): unkn
   return { enabled: true, capacity, refillPerMinute };
 }
 
-function updateSettings(state: EmulatorState, body: Record<string, unknown>): unknown {
+function updateSettings(state: EmulatorRuntime, body: Record<string, unknown>): unknown {
   for (const [k, v] of Object.entries(body)) {
     if (k === "bypassInviteForExistingUsers") {
       if (typeof v !== "boolean") throw new ControlError(400, "bypassInviteForExistingUsers must be a boolean.");
@@ -176,14 +175,14 @@ function updateSettings(state: EmulatorState, body: Record<string, unknown>): un
   return state.settings;
 }
 
-function revokeServiceAccount(state: EmulatorState, body: Record<string, unknown>): { revoked: string } {
+function revokeServiceAccount(state: EmulatorRuntime, body: Record<string, unknown>): { revoked: string } {
   const { clientId } = body;
   if (typeof clientId !== "string") throw new ControlError(400, "Send {clientId}.");
   if (!state.auth.revokeServiceAccount(clientId)) throw new ControlError(404, `No service account ${clientId}.`);
   return { revoked: clientId };
 }
 
-function checkPassword(state: EmulatorState, body: Record<string, unknown>): { ok: boolean } {
+function checkPassword(state: EmulatorRuntime, body: Record<string, unknown>): { ok: boolean } {
   const { password } = body;
   if (typeof password !== "string") throw new ControlError(400, "password must be a string.");
   if (typeof body.userId === "string") {
@@ -202,7 +201,7 @@ function checkPassword(state: EmulatorState, body: Record<string, unknown>): { o
   return { ok: verifyPassword(password, user.password) };
 }
 
-function invitationAction(state: EmulatorState, orgId: string, userId: string, action: string): unknown {
+function invitationAction(state: EmulatorRuntime, orgId: string, userId: string, action: string): unknown {
   const result = action === "accept" ? acceptInvitation(state, orgId, userId) : rejectInvitation(state, orgId, userId);
   return result ?? { ok: true };
 }
@@ -210,7 +209,7 @@ function invitationAction(state: EmulatorState, orgId: string, userId: string, a
 const REDACTED = "[redacted]";
 
 /** Everything stored, with passwords and credential secrets replaced. */
-function redactedState(state: EmulatorState): unknown {
+function redactedState(state: EmulatorRuntime): unknown {
   const s = state.store;
   return {
     now: state.now().toISOString(),

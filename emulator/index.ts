@@ -5,7 +5,8 @@
  * rate limits. Start it with {@link startEmulator} (or `node dist/emulator/main.js`).
  */
 export { startEmulator, MAX_BODY_BYTES } from "./server";
-export type { EmulatorOptions, EmulatorInfo, RunningEmulator, LoggedRequest } from "./server";
+export type { EmulatorOptions, EmulatorInfo, RunningEmulator } from "./server";
+export type { LoggedRequest } from "./types";
 export type { SeedInput, SeedResult } from "./seed";
 export type { FaultRule } from "./faults";
 export { AtlasContract, atlasContract } from "./contract";

@@ -22,9 +22,10 @@ import { emptyStore, type Store } from "./store";
 import {
   EmulatorError,
   type AuthPrincipal,
-  type EmulatorContext,
+  type EmulatorRuntime,
   type EmulatorSettings,
   type HttpMethod,
+  type LoggedRequest,
   type Route,
   type RouteResponse,
 } from "./types";
@@ -61,27 +62,8 @@ export interface RunningEmulator extends EmulatorInfo {
   close(): Promise<void>;
 }
 
-/** One entry of `GET /__emulator/requests`. */
-export interface LoggedRequest {
-  method: string;
-  /** Raw path as received (still URL-encoded), without the query string. */
-  path: string;
-  query: string;
-  /** Status sent; 0 when the connection closed first (a reset fault, or the client gave up). */
-  status: number;
-  auth: "digest-challenge" | "digest" | "bearer" | "basic" | "none";
-  /** The `Accept` version asked for on v2 paths. */
-  version?: string;
-  /** The injected fault that shaped this response, if any. */
-  fault?: "status" | "reset" | "reset-after-commit" | "status-after-commit" | "delay";
-  /** Emulator-clock time the request arrived. */
-  at: string;
-  /** Top-level field names of a JSON object body, sorted (never values): shows what a PATCH sent. */
-  bodyFields?: string[];
-}
-
 /** Everything the emulator holds; `reset` puts it back to the initial seed. */
-export class EmulatorState implements EmulatorContext {
+export class EmulatorState implements EmulatorRuntime {
   store: Store = emptyStore();
   settings: EmulatorSettings = defaultSettings();
   readonly clock = new EmulatorClock();

@@ -8,6 +8,9 @@
  * its own rules, so tests of the provider prove agreement with the contract,
  * not with the provider's own code.
  */
+import type { EmulatorClock } from "./clock";
+import type { FaultInjector } from "./faults";
+import type { RateLimiter } from "./rateLimit";
 import type { Store } from "./store";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -58,6 +61,45 @@ export interface EmulatorSettings {
   bypassInviteForExistingUsers: boolean;
   /** Which product `/api/public/v1.0` behaves as. */
   publicApiFlavor: "cloud-manager" | "ops-manager";
+}
+
+/** One entry of `GET /__emulator/requests`. */
+export interface LoggedRequest {
+  method: string;
+  /** Raw path as received (still URL-encoded), without the query string. */
+  path: string;
+  query: string;
+  /** Status sent; 0 when the connection closed first (a reset fault, or the client gave up). */
+  status: number;
+  auth: "digest-challenge" | "digest" | "bearer" | "basic" | "none";
+  /** The `Accept` version asked for on v2 paths. */
+  version?: string;
+  /** The injected fault that shaped this response, if any. */
+  fault?: "status" | "reset" | "reset-after-commit" | "status-after-commit" | "delay";
+  /** Emulator-clock time the request arrived. */
+  at: string;
+  /** Top-level field names of a JSON object body, sorted (never values): shows what a PATCH sent. */
+  bodyFields?: string[];
+}
+
+/**
+ * Everything the emulator holds, as the control API (`control.ts`) drives it.
+ * The HTTP core's `EmulatorState` implements it; declared here so that
+ * `control.ts` and `server.ts` do not import each other.
+ */
+export interface EmulatorRuntime extends EmulatorContext {
+  store: Store;
+  settings: EmulatorSettings;
+  readonly clock: EmulatorClock;
+  /** Only what the control API needs of the authenticator (`auth.ts` imports this file). */
+  readonly auth: { revokeServiceAccount(clientId: string): boolean };
+  readonly faults: FaultInjector;
+  readonly rateLimiter: RateLimiter;
+  requestLog: LoggedRequest[];
+  /** Back to the state right after start: same ids and credentials, clock at real time. */
+  reset(): void;
+  /** Run every route module's housekeeping against the current clock. */
+  sweep(): void;
 }
 
 /**

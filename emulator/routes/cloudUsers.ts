@@ -1,7 +1,8 @@
 /**
  * Cloud user accounts on three products:
  * - Atlas v2 `/api/atlas/v2/users` (deprecated; 2023-01-01; POST answers 200 per the spec);
- * - Atlas v1.0 `/api/atlas/v1.0/users` (seed 000; POST 201; country required);
+ * - Atlas v1.0 `/api/atlas/v1.0/users` (seed 000; POST 200; country required), and
+ *   the project's users `/api/atlas/v1.0/groups/{groupId}/users`;
  * - Cloud Manager / Ops Manager `/api/public/v1.0/users` (seeds 001-002; POST 201).
  *   Ops Manager also has PATCH (not the password) and DELETE; Cloud Manager
  *   answers those 405. `ctx.settings.publicApiFlavor` picks the product.
@@ -23,6 +24,7 @@ import {
   assertOrgRole,
   cloudUserView,
   findCloudUserByUsername,
+  isEmailAddress,
   isLive,
   liveMembershipReplacingDead,
   removeMembership,
@@ -33,6 +35,7 @@ import {
   syncCloudUser,
 } from "./memberships";
 import { groupRolesFor, isGlobalRole, OPS_MANAGER_GLOBAL_ROLES, orgRolesFor, productOf, type Product } from "./roles";
+import { paginate } from "./paging";
 import { checkV1Body, type V1FieldRule, type V1Role } from "./v1Body";
 
 /** A few of the passwords every breach list starts with (Atlas: `COMMON_PASSWORD`). */
@@ -86,6 +89,15 @@ export function assertCloudPassword(password: string, username: string): void {
 function assertCountry(country: unknown): void {
   if (country !== undefined && (typeof country !== "string" || !/^[A-Z]{2}$/.test(country))) {
     throw new EmulatorError(400, "INVALID_COUNTRY_CODE", `An invalid country code ${String(country)} was specified.`, [String(country)]);
+  }
+}
+
+/** A malformed emailAddress is refused naming that field (INVALID_USERNAME is for the username). */
+function assertEmailAddress(value: unknown): void {
+  if (typeof value !== "string" || !isEmailAddress(value)) {
+    throw new EmulatorError(400, "INVALID_ATTRIBUTE", "Invalid attribute emailAddress specified: not a valid email address.", ["emailAddress"], {
+      fields: [{ field: "emailAddress", description: "Must be a valid email address." }],
+    });
   }
 }
 
@@ -221,13 +233,16 @@ const CREATE_FIELDS: Readonly<Record<Platform, Readonly<Record<string, V1FieldRu
   },
 };
 
-/** Ops Manager PATCH: names, email, mobile, country, roles; the password and username cannot change. */
+/**
+ * Ops Manager PATCH: names, email, mobile, roles (NOTES.md's list); the
+ * password and username cannot change, and `country` is not among the fields
+ * (seed 002's Ops Manager example does not send it at all).
+ */
 const UPDATE_FIELDS: Readonly<Record<string, V1FieldRule>> = {
   firstName: { type: "string" },
   lastName: { type: "string" },
   emailAddress: { type: "string" },
   mobileNumber: { type: "string" },
-  country: { type: "string" },
   roles: { type: "roleArray" },
   password: { type: "string", readOnly: true },
   username: { type: "string", readOnly: true },
@@ -256,7 +271,9 @@ function createUser(platform: Platform, status: number): Route {
       const password = input.password as string;
       assertCloudPassword(password, username);
       assertCountry(input.country);
-      if (input.emailAddress !== undefined) assertEmailUsername(input.emailAddress, "emailAddress");
+      // The official clients always send emailAddress and mobileNumber, empty when not set: empty means not given.
+      const emailAddress = input.emailAddress === "" ? undefined : (input.emailAddress as string | undefined);
+      if (emailAddress !== undefined) assertEmailAddress(emailAddress);
       const plan = planRoles(ctx, product, (input.roles as V1Role[] | undefined) ?? []);
       if (findCloudUserByUsername(ctx.store, username)) {
         throw new EmulatorError(409, "USER_ALREADY_EXISTS", `A user with username ${username} already exists.`, [username]);
@@ -264,11 +281,11 @@ function createUser(platform: Platform, status: number): Route {
       assertPlanCapacity(ctx, username, plan);
       const user = addCloudUser(ctx, {
         username,
-        emailAddress: platform === "atlas-v2" ? username : ((input.emailAddress as string | undefined) ?? username),
+        emailAddress: platform === "atlas-v2" ? username : (emailAddress ?? username),
         firstName: input.firstName as string,
         lastName: input.lastName as string,
         country: input.country as string | undefined,
-        mobileNumber: input.mobileNumber as string | undefined,
+        mobileNumber: input.mobileNumber === "" ? undefined : (input.mobileNumber as string | undefined),
         password: hashPassword(password),
       });
       // Invitations already pending for this username (sent before the account existed) are kept.
@@ -340,11 +357,10 @@ const updateUserV1: Route = {
     sweepMemberships(ctx);
     const user = requireUserById(ctx, req.params.userId!);
     const input = checkV1Body(req.body, UPDATE_FIELDS);
-    assertCountry(input.country);
-    if (input.emailAddress !== undefined) assertEmailUsername(input.emailAddress, "emailAddress");
+    if (input.emailAddress !== undefined) assertEmailAddress(input.emailAddress);
     const plan = input.roles === undefined ? undefined : planRoles(ctx, "ops-manager", input.roles as V1Role[]);
     if (plan) assertPlanCapacity(ctx, user.username, plan);
-    for (const field of ["firstName", "lastName", "emailAddress", "mobileNumber", "country"] as const) {
+    for (const field of ["firstName", "lastName", "emailAddress", "mobileNumber"] as const) {
       if (input[field] !== undefined) user[field] = input[field] as string;
     }
     if (plan) {
@@ -393,13 +409,32 @@ const deleteUserV1: Route = {
   },
 };
 
+/**
+ * Atlas v1.0 `GET /groups/{groupId}/users`: the accounts holding a role in the
+ * project (accepted roles only: pending invitees hold none yet), paged.
+ */
+const listProjectUsersV1: Route = {
+  method: "GET",
+  path: "/api/atlas/v1.0/groups/{groupId}/users",
+  platform: "atlas-v1",
+  handle(req, ctx) {
+    sweepMemberships(ctx);
+    const project = requireProject(ctx, req.params.groupId!);
+    const members = ctx.store.cloudUsers.filter((u) => u.roles.some((r) => r.groupId === project.id));
+    const page = paginate(members, req.query, `${ctx.baseUrl ?? ""}${req.rawPath}`);
+    return { status: 200, body: { ...page, results: page.results.map((u) => view(u, "atlas-v1")) } };
+  },
+};
+
 export const routes: Route[] = [
   createUser("atlas-v2", 200),
   getUser("atlas-v2"),
   getUserByName("atlas-v2"),
-  createUser("atlas-v1", 201),
+  // Seed 000 documents 200 for this create (Cloud/Ops Manager's seeds show 201).
+  createUser("atlas-v1", 200),
   getUser("atlas-v1"),
   getUserByName("atlas-v1"),
+  listProjectUsersV1,
   createUser("public-v1", 201),
   getUser("public-v1"),
   getUserByName("public-v1"),

@@ -22,6 +22,12 @@ export const MAX_TEMPORARY_USER_SECONDS = 7 * 24 * 3600;
 const AUTH_TYPE_FIELDS = ["awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type"] as const;
 type AuthTypeField = (typeof AUTH_TYPE_FIELDS)[number];
 
+/**
+ * Built-in roles (the spec's `DatabaseUserRole.roleName` enum, less its
+ * `<a custom role name>` placeholder). Any other name is a custom role.
+ */
+const BUILT_IN_ROLES = new Set(["atlasAdmin", "backup", "clusterMonitor", "dbAdmin", "dbAdminAnyDatabase", "enableSharding", "read", "readAnyDatabase", "readWrite", "readWriteAnyDatabase"]);
+
 /** Built-in roles that exist only on the `admin` database. */
 const ADMIN_ONLY_ROLES = new Set([
   "atlasAdmin",
@@ -41,7 +47,8 @@ interface DatabaseUserBody {
   databaseName: string;
   username: string;
   password?: string;
-  roles: DatabaseUserRecord["roles"];
+  /** Required on create (the spec); a PATCH may leave it out to keep the roles. */
+  roles?: DatabaseUserRecord["roles"];
   scopes?: DatabaseUserRecord["scopes"];
   labels?: DatabaseUserRecord["labels"];
   description?: string;
@@ -91,7 +98,8 @@ function createUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
     });
   }
   if (body.password !== undefined) checkPassword(body.password, scram);
-  checkRoles(body.roles);
+  const roles = body.roles ?? []; // required on create: the spec check has already refused a body without it
+  checkRoles(roles);
   const deleteAfterDate = body.deleteAfterDate === undefined ? undefined : checkDeleteAfterDate(body.deleteAfterDate, ctx);
 
   const users = ctx.store.databaseUsers;
@@ -111,7 +119,7 @@ function createUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
     databaseName: body.databaseName,
     username: body.username,
     password: body.password === undefined ? undefined : hashPassword(body.password),
-    roles: body.roles.map(copyRole),
+    roles: roles.map(copyRole),
     scopes: (body.scopes ?? []).map((s) => ({ name: s.name, type: s.type })),
     labels: (body.labels ?? []).map((l) => ({ key: l.key, value: l.value })),
     description: body.description,
@@ -161,7 +169,7 @@ function updateUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
   }
   const scram = AUTH_TYPE_FIELDS.every((f) => user[f] === "NONE");
   if (body.password !== undefined) checkPassword(body.password, scram);
-  checkRoles(body.roles);
+  if (body.roles !== undefined) checkRoles(body.roles);
   let deleteAfterDate = user.deleteAfterDate;
   if (body.deleteAfterDate !== undefined) {
     if (user.deleteAfterDate === undefined) {
@@ -175,7 +183,7 @@ function updateUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
     deleteAfterDate = checkDeleteAfterDate(body.deleteAfterDate, ctx);
   }
   // PATCH semantics: fields left out keep their value (including deleteAfterDate).
-  user.roles = body.roles.map(copyRole);
+  if (body.roles !== undefined) user.roles = body.roles.map(copyRole);
   if (body.scopes !== undefined) user.scopes = body.scopes.map((s) => ({ name: s.name, type: s.type }));
   if (body.labels !== undefined) user.labels = body.labels.map((l) => ({ key: l.key, value: l.value }));
   if (body.description !== undefined) user.description = body.description;
@@ -292,6 +300,16 @@ function checkRoles(roles: DatabaseUserRecord["roles"]): void {
         `The specified role ${role.roleName} only exists for database admin.`,
         [role.roleName, "admin"],
       );
+    }
+    // A custom role is granted on admin and must exist in the project. The
+    // emulator's projects have no custom roles yet, so every custom name is
+    // unknown: Atlas's answer for a made-up role, and for a custom role on
+    // another database ("The specified role <r>@<db> does not exist.").
+    if (!BUILT_IN_ROLES.has(role.roleName)) {
+      throw new EmulatorError(400, "ATLAS_INVALID_ROLE", `The specified role ${role.roleName}@${role.databaseName} does not exist.`, [
+        role.roleName,
+        role.databaseName,
+      ]);
     }
   }
 }

@@ -384,10 +384,11 @@ function activeFields(ctx: EmulatorContext, username: string): Record<string, un
   });
 }
 
+/** A rejected invitation no longer expires: the spec says `invitationExpiresAt` is then null. */
 function pendingFields(m: OrgMembershipRecord): Record<string, unknown> {
   return omitUndefined({
     invitationCreatedAt: m.invitationCreatedAt,
-    invitationExpiresAt: m.invitationExpiresAt,
+    invitationExpiresAt: m.status === "INVITATION_REJECTED" ? null : m.invitationExpiresAt,
     inviterUsername: m.inviterUsername,
   });
 }
@@ -477,11 +478,15 @@ export function omitUndefined(obj: Record<string, unknown>): Record<string, unkn
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Cloud usernames are email addresses (`INVALID_USERNAME` otherwise). */
-export function assertEmailUsername(username: unknown, field = "username"): string {
-  if (typeof username !== "string" || !EMAIL.test(username)) {
-    throw new EmulatorError(400, "INVALID_USERNAME", "The specified username is not a valid email address.", [field]);
+export function assertEmailUsername(username: unknown): string {
+  if (typeof username !== "string" || !isEmailAddress(username)) {
+    throw new EmulatorError(400, "INVALID_USERNAME", "The specified username is not a valid email address.", ["username"]);
   }
   return username;
+}
+
+export function isEmailAddress(value: string): boolean {
+  return EMAIL.test(value);
 }
 
 /** A required list of strings in an already spec-validated body (defensive: the core may not have checked it). */

@@ -42,9 +42,13 @@ export const CM_OM_ORG_ROLES: readonly string[] = [
   "ORG_OWNER",
 ];
 
-/** Cloud Manager / Ops Manager project roles (seed 001); GROUP_BILLING_ADMIN is Cloud Manager only. */
+/**
+ * Cloud Manager / Ops Manager project roles (seed 001's table, less the two
+ * only Cloud Manager has: GROUP_BILLING_ADMIN, Cloud Manager only in
+ * mongodb/docs users.txt, and GROUP_ATLAS_ADMIN, which only Cloud Manager's
+ * table lists; seed 002 renders no table of its own).
+ */
 const CM_OM_GROUP_ROLES: readonly string[] = [
-  "GROUP_ATLAS_ADMIN",
   "GROUP_AUTOMATION_ADMIN",
   "GROUP_BACKUP_ADMIN",
   "GROUP_MONITORING_ADMIN",
@@ -79,7 +83,7 @@ export function orgRolesFor(product: Product): readonly string[] {
 
 export function groupRolesFor(product: Product): readonly string[] {
   if (product === "atlas") return ATLAS_GROUP_ROLES;
-  return product === "cloud-manager" ? [...CM_OM_GROUP_ROLES, "GROUP_BILLING_ADMIN"] : CM_OM_GROUP_ROLES;
+  return product === "cloud-manager" ? ["GROUP_ATLAS_ADMIN", ...CM_OM_GROUP_ROLES, "GROUP_BILLING_ADMIN"] : CM_OM_GROUP_ROLES;
 }
 
 export function isGlobalRole(roleName: string): boolean {

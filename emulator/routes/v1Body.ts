@@ -5,6 +5,7 @@
  * `INVALID_ATTRIBUTE`, wrong type → `INVALID_JSON_ATTRIBUTE`, missing →
  * `MISSING_ATTRIBUTE`, not writable → `ATTRIBUTE_READ_ONLY`, not an object →
  * `INVALID_JSON`; each names the field in `parameters` and `badRequestDetail`.
+ * A field sent as `null` counts as not sent.
  */
 import { EmulatorError } from "../types";
 
@@ -30,7 +31,8 @@ export function checkV1Body(body: unknown, rules: Readonly<Record<string, V1Fiel
   if (body === undefined || body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new EmulatorError(400, "INVALID_JSON", "Received JSON does not match expected format.");
   }
-  const fields = body as Record<string, unknown>;
+  // `null` means not given: the v1.0 Go client sends `"roles": null` for a user without roles.
+  const fields = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([, value]) => value !== null));
   for (const [name, value] of Object.entries(fields)) {
     const rule = rules[name];
     if (!rule) throw fieldError("INVALID_ATTRIBUTE", name, `Invalid attribute ${name} specified.`);

@@ -24,6 +24,8 @@ const PROJECT_ID = /^[a-f0-9]{24}$/;
 const ADMIN_ONLY_ROLES: ReadonlySet<string> = new Set([
   "atlasAdmin", "backup", "clusterMonitor", "dbAdminAnyDatabase", "enableSharding", "readAnyDatabase", "readWriteAnyDatabase",
 ]);
+/** Built-in roles granted on any database (the spec's `DatabaseUserRole.roleName` enum, with the admin-only ones above). */
+const ANY_DATABASE_ROLES: readonly string[] = ["dbAdmin", "read", "readWrite"];
 const SCOPE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 // arn:<partition>:iam::<12-digit account>:<user|role>/<optional path/>name
 const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/\S+$/;
@@ -223,6 +225,14 @@ function crossFieldIssues(args: RawInputs): Issue[] {
       issues.push({
         path: ["roles", i, "databaseName"],
         message: `${role.roleName} exists only on the admin database: set databaseName to "admin"`,
+      });
+    } else if (!ADMIN_ONLY_ROLES.has(role.roleName) && !ANY_DATABASE_ROLES.includes(role.roleName) && role.databaseName !== "admin") {
+      // Atlas: `ATLAS_INVALID_ROLE` ("The specified role <r>@<db> does not exist").
+      issues.push({
+        path: ["roles", i, "databaseName"],
+        message:
+          `${role.roleName} is not a built-in role, so it is a custom role, and custom roles are granted on the admin database: ` +
+          `set databaseName to "admin" (the custom role itself says which databases it covers), or use a built-in role (${ANY_DATABASE_ROLES.join(", ")} on any database)`,
       });
     }
   });

@@ -262,6 +262,10 @@ const INVALID: Record<string, fc.Arbitrary<Invalid>> = {
     const { args, path } = editElement(b, "roles", at, {}, () => ({ roleName, databaseName: db }));
     return { property: `${path}.databaseName`, args };
   }),
+  "a custom role (not a built-in name) on a database other than admin": rule(fc.tuple(position, word, word), (b, [at, name, db]) => {
+    const { args, path } = editElement(b, "roles", at, {}, () => ({ roleName: `custom${name}`, databaseName: db }));
+    return { property: `${path}.databaseName`, args };
+  }),
   "a role listed twice": rule(duplicatePositions, (b, p) => duplicateElement(b, "roles", p, {})),
 
   // scopes: a list of {name, type}; name letters, digits and hyphens, not starting with a hyphen;

@@ -62,6 +62,16 @@ describe("DatabaseUser check: valid inputs are normalised", () => {
     expect(result.inputs).toMatchObject({ databaseName });
   });
 
+  test("a custom role (any name that is not built in) on admin, and built-in roles where Atlas has them, pass", async () => {
+    const roles = [
+      { roleName: "salesReader", databaseName: "admin" },
+      { roleName: "readWriteAnyDatabase", databaseName: "admin" },
+      { roleName: "dbAdmin", databaseName: "app" },
+      { roleName: "read", databaseName: "app", collectionName: "orders" },
+    ];
+    expect(await failuresOf({ ...scram, roles })).toEqual([]);
+  });
+
   test("expiresIn within 7 days passes and is kept as written", async () => {
     for (const expiresIn of ["90m", "24h", "7d", "1h30m", "3s"]) {
       const result = await provider.check({}, { ...scram, expiresIn });
@@ -97,6 +107,8 @@ describe("DatabaseUser check: every bad input names its property", () => {
     ["OIDC group on $external", { ...noPassword, oidcAuthType: "IDP_GROUP", username: "idp/g", databaseName: "$external" }, "databaseName", /"admin"/],
     ["LDAP group on $external", { ...noPassword, ldapAuthType: "GROUP", username: "CN=g,DC=example", databaseName: "$external" }, "databaseName", /"admin"/],
     ["admin-only role on another database", { ...scram, roles: [{ roleName: "readAnyDatabase", databaseName: "app" }] }, "roles[0].databaseName", /only on the admin database/],
+    ["custom role on another database", { ...scram, roles: [{ roleName: "salesReader", databaseName: "sales" }] }, "roles[0].databaseName", /custom role.*admin database/],
+    ["misspelt built-in role (a custom role name) on another database", { ...scram, roles: [{ roleName: "readwrite", databaseName: "app" }] }, "roles[0].databaseName", /not a built-in role.*readWrite/],
     ["database name unknown", { ...scram, databaseName: "local" }, "databaseName", /"admin", "\$external"/],
     ["CUSTOMER X.509 without a CN", { ...noPassword, x509Type: "CUSTOMER", username: "OU=eng,O=acme" }, "username", /with a CN/],
     ["AWS role that is a user ARN", { ...noPassword, awsIAMType: "ROLE", username: "arn:aws:iam::123456789012:user/app" }, "username", /role's ARN/],

@@ -100,6 +100,22 @@ describe("Atlas v2 /users (2023-01-01)", () => {
     expect(JSON.stringify(await emulatorControl.state(emu))).not.toContain(PASSWORD);
   });
 
+  it("accepts what the official SDK's CreateUser always sends: the read-only emailAddress and an empty mobileNumber", async () => {
+    const body = atlasUser({ mobileNumber: "" });
+    const created = await v2("POST", "/users", { ...body, emailAddress: body.username });
+    expect(created.status).toBe(200);
+    expect(created.body.emailAddress).toBe(body.username);
+    // No number given, none returned (the spec requires one in responses, with a pattern "" does not match).
+    expect(created.body).not.toHaveProperty("mobileNumber");
+    // The SDK leaves roles out when there are none (the spec it was built from does not require them).
+    const { roles: _none, ...noRoles } = atlasUser();
+    expect((await v2("POST", "/users", noRoles)).status).toBe(200);
+    expect(specProblems("POST", "/api/atlas/v2/users", created).sort()).toEqual([
+      "/ must have required property 'mobileNumber'",
+      "/ must have required property 'password'",
+    ]);
+  });
+
   it("reads by id and by name (the spec allows lower-case names only); unknown ones are USER_NOT_FOUND / USERNAME_NOT_FOUND", async () => {
     const body = atlasUser();
     const created = await v2("POST", "/users", body);
@@ -153,16 +169,44 @@ describe("Atlas v2 /users (2023-01-01)", () => {
 });
 
 describe("Atlas v1.0 /users (seed 000)", () => {
-  it("creates (201) and reads an account with unversioned JSON", async () => {
+  it("creates (200, as seed 000 documents) and reads an account with unversioned JSON", async () => {
     const body = atlasUser({ roles: [{ orgId, roleName: "ORG_READ_ONLY" }] });
     delete body.mobileNumber;
     const created = await v1("POST", "/users", body);
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     expect(created.contentType).toContain("application/json");
     expect(created.body).toMatchObject({ username: body.username, country: "GB", roles: [] });
     expect(created.body.links[0].href).toBe(`/api/atlas/v1.0/users/${created.body.id}`);
     expect((await v1("GET", `/users/${created.body.id}`)).body.username).toBe(body.username);
     expect((await v1("GET", `/users/byName/${body.username}`)).body.id).toBe(created.body.id);
+  });
+
+  it("takes the v1.0 client's empty emailAddress and mobileNumber as not given; a malformed emailAddress is named as such", async () => {
+    const body = atlasUser({ emailAddress: "", mobileNumber: "" });
+    const created = await v1("POST", "/users", body);
+    expect(created.status).toBe(200);
+    expect(created.body.emailAddress).toBe(body.username);
+    expect(created.body).not.toHaveProperty("mobileNumber");
+    const malformed = await v1("POST", "/users", atlasUser({ emailAddress: "not-an-address" }));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ errorCode: "INVALID_ATTRIBUTE", parameters: ["emailAddress"] });
+  });
+
+  it("takes roles: null (the v1.0 client's default) as no roles", async () => {
+    const created = await v1("POST", "/users", atlasUser({ roles: null }));
+    expect(created.status).toBe(200);
+    expect(created.body.roles).toEqual([]);
+  });
+
+  it("lists a project's users (GET /groups/{groupId}/users): accepted roles only, paged", async () => {
+    const member = await v1("POST", "/users", atlasUser({ roles: [{ groupId: projectId, roleName: "GROUP_READ_ONLY" }] }));
+    await v1("POST", "/users", atlasUser({ roles: [{ groupId: projectId, roleName: "GROUP_READ_ONLY" }] }));
+    await emulatorControl.acceptInvitation(emu, orgId, member.body.id);
+    const list = await v1("GET", `/groups/${projectId}/users`);
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ totalCount: 1, results: [{ id: member.body.id }] });
+    expect(list.body.results[0].roles).toContainEqual({ groupId: projectId, roleName: "GROUP_READ_ONLY" });
+    expect((await v1("GET", `/groups/${"0".repeat(24)}/users`)).status).toBe(404);
   });
 
   it("validates the body with Atlas-shaped errors naming the field", async () => {
@@ -284,6 +328,8 @@ describe("Ops Manager /api/public/v1.0/users (seed 002)", () => {
   it("refuses Cloud Manager-only roles and global roles tied to an org", async () => {
     const billing = await pub("POST", "/users", omUser([{ groupId: projectId, roleName: "GROUP_BILLING_ADMIN" }]));
     expect(billing.body.errorCode).toBe("INVALID_ROLE_FOR_GROUP");
+    const atlasAdmin = await pub("POST", "/users", omUser([{ groupId: projectId, roleName: "GROUP_ATLAS_ADMIN" }]));
+    expect(atlasAdmin.body.errorCode).toBe("INVALID_ROLE_FOR_GROUP");
     const tied = await pub("POST", "/users", omUser([{ orgId, roleName: "GLOBAL_OWNER" }]));
     expect(tied.body.errorCode).toBe("ROLE_NEEDS_NO_ORG_ID");
   });
@@ -313,6 +359,9 @@ describe("Ops Manager /api/public/v1.0/users (seed 002)", () => {
     expect(await emulatorControl.checkCloudUserPassword(emu, { userId: created.body.id, password: PASSWORD })).toEqual({ ok: true });
     const rename = await pub("PATCH", `/users/${created.body.id}`, { username: uniqueEmail("renamed") });
     expect(rename.body.errorCode).toBe("ATTRIBUTE_READ_ONLY");
+    // Not among the fields Ops Manager's PATCH takes (as in the provider's platform record).
+    const country = await pub("PATCH", `/users/${created.body.id}`, { country: "DE" });
+    expect([country.status, country.body.errorCode, country.body.parameters]).toEqual([400, "INVALID_ATTRIBUTE", ["country"]]);
   });
 
   it("PATCH roles without bypass: orgs the user is active in change at once, new orgs get an invitation", async () => {

@@ -138,6 +138,9 @@ describe("database users: documented errors", () => {
     ["OIDC name without IdP id", () => ({ body: { ...scramUser("bob"), password: undefined, oidcAuthType: "IDP_GROUP" } }), 400, "ATLAS_INVALID_USERNAME"],
     ["duplicate role", () => ({ body: scramUser("x", { roles: [{ roleName: "read", databaseName: "a" }, { roleName: "read", databaseName: "a" }] }) }), 400, "DUPLICATE_DATABASE_ROLES"],
     ["admin-only role elsewhere", () => ({ body: scramUser("x", { roles: [{ roleName: "readAnyDatabase", databaseName: "sales" }] }) }), 400, "ATLAS_INVALID_ROLE_DATABASE"],
+    // Not a built-in role, so a custom role: it must exist in the project (the emulator's projects have none).
+    ["made-up role on admin", () => ({ body: scramUser("x", { roles: [{ roleName: "notARole", databaseName: "admin" }] }) }), 400, "ATLAS_INVALID_ROLE"],
+    ["custom role on another database", () => ({ body: scramUser("x", { roles: [{ roleName: "myCustomRole", databaseName: "sales" }] }) }), 400, "ATLAS_INVALID_ROLE"],
     ["unknown field", () => ({ body: scramUser("x", { passwrod: "typo-typo" }) }), 400, "INVALID_ATTRIBUTE"],
     ["read-only field", () => ({ body: scramUser("x", { links: [] }) }), 400, "ATTRIBUTE_READ_ONLY"],
     ["missing roles", () => ({ body: { ...scramUser("x"), roles: undefined } }), 400, "MISSING_ATTRIBUTE"],
@@ -164,6 +167,16 @@ describe("database users: documented errors", () => {
     const again = await create(scramUser("dup"));
     expect(again.status).toBe(409);
     expect(again.body.errorCode).toBe("USER_ALREADY_EXISTS");
+  });
+
+  test("PATCH sends only the fields it changes: without roles they are kept; roles sent are checked like on create", async () => {
+    expect((await create(scramUser("partial"))).status).toBe(201);
+    const patch = (body: Record<string, unknown>) => call({ method: "PATCH", path: item("admin", "partial"), version: V, body });
+    const described = await patch({ groupId: emu.projectId, databaseName: "admin", username: "partial", description: "only this" });
+    expect(described.status).toBe(200);
+    expect(described.body).toMatchObject({ description: "only this", roles: [{ roleName: "readWrite", databaseName: "sales" }] });
+    const custom = await patch({ groupId: emu.projectId, databaseName: "admin", username: "partial", roles: [{ roleName: "myCustomRole", databaseName: "sales" }] });
+    expect([custom.status, custom.body.errorCode]).toEqual([400, "ATLAS_INVALID_ROLE"]);
   });
 
   test("PATCH cannot change username, auth database or auth type (409)", async () => {

@@ -81,7 +81,11 @@ describe("POST /orgs/{orgId}/users", () => {
   it("replaces a rejected invitation", async () => {
     const first = await invite("rejecter@example.com");
     await emulatorControl.rejectInvitation(emu, orgId, first.body.id);
-    expect((await getUser(first.body.id)).body.orgMembershipStatus).toBe("INVITATION_REJECTED");
+    const rejected = await getUser(first.body.id);
+    expect(rejected.body.orgMembershipStatus).toBe("INVITATION_REJECTED");
+    // The spec: invitationExpiresAt is "null for rejected invitations".
+    expect(rejected.body.invitationExpiresAt).toBeNull();
+    expectValid("GET", USER, rejected);
     const second = await invite("rejecter@example.com", { roles: { orgRoles: ["ORG_READ_ONLY"] } });
     expect(second.status).toBe(201);
     expect(second.body).toMatchObject({ orgMembershipStatus: "PENDING", roles: { orgRoles: ["ORG_READ_ONLY"] } });
