@@ -13,28 +13,36 @@ export type Kind = (typeof KINDS)[number];
 export const PERSON_KINDS: readonly Kind[] = ["OrgInvitation", "CloudUser", "ProjectMembership", "TeamMembership"];
 
 /**
- * The SDK gives a dynamic resource the type `pulumi-nodejs:dynamic/<module>:<type>`
- * when the resource names them (ours do: `atlas-users`, the class name), and
- * `pulumi-nodejs:dynamic:Resource` otherwise (an SDK older than the module
- * argument, or a resource built on our provider by hand).
+ * The SDK gives our resources the type `pulumi-nodejs:dynamic/atlas-users:<class>`
+ * (the `module` and `type` arguments of `pulumi.dynamic.Resource`, in the SDK
+ * since 3.52; the package needs 3.140 or later). A dynamic resource built on
+ * one of our providers by hand has the generic `pulumi-nodejs:dynamic:Resource`.
+ * Policy packs do not see `__provider`, the one input naming the
+ * implementation module: the engine leaves out keys that start with `__`
+ * (`SkipInternalKeys` in the Pulumi SDK's analyzer_plugin.go). So a generic
+ * dynamic resource is recognised by the shape of its inputs, as our `check`
+ * normalises them.
  */
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/atlas-users:";
-const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
-/**
- * Whatever the type, `__provider` holds the serialized provider shim, whose
- * text names the implementation module it requires
- * (`pulumi-atlas-users/internal/<resource>/provider`, `provider/common/shim.ts`).
- */
-const IMPL_MODULE = /pulumi-atlas-users\/internal\/([A-Za-z]+)\/provider/;
+const GENERIC_DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /** Which of this package's resources a resource of this type and these properties is; undefined for any other. */
 export function kindOf(type: string, props: Record<string, unknown>): Kind | undefined {
   if (type.startsWith(TYPE_PREFIX)) return asKind(type.slice(TYPE_PREFIX.length));
-  if (!type.startsWith(DYNAMIC_TYPE_PREFIX)) return undefined;
-  const provider = props.__provider;
-  if (typeof provider !== "string") return undefined;
-  const m = IMPL_MODULE.exec(provider);
-  return m ? asKind(m[1].charAt(0).toUpperCase() + m[1].slice(1)) : undefined;
+  return type === GENERIC_DYNAMIC_TYPE ? kindByShape(props) : undefined;
+}
+
+/**
+ * DatabaseUser: `projectId`, `username`, `roles` and the auth database
+ * (`check` always fills in `databaseName`); OrgInvitation: `orgId`,
+ * `username`, `roles`; CloudUser: `username` and `password` and neither id.
+ */
+export function kindByShape(props: Record<string, unknown>): Kind | undefined {
+  const has = (...keys: string[]) => keys.every((k) => props[k] !== undefined);
+  if (has("projectId", "username", "roles", "databaseName")) return "DatabaseUser";
+  if (has("orgId", "username", "roles")) return "OrgInvitation";
+  if (has("username", "password") && !has("projectId") && !has("orgId")) return "CloudUser";
+  return undefined;
 }
 
 function asKind(name: string): Kind | undefined {

@@ -32,14 +32,15 @@ describe("which resource a policy sees", () => {
     expect(kindOf("pulumi-nodejs:dynamic/atlas-users:DatabaseUser", {})).toBe("DatabaseUser");
     expect(kindOf("pulumi-nodejs:dynamic/atlas-users:OrgInvitation", {})).toBe("OrgInvitation");
     expect(kindOf("pulumi-nodejs:dynamic/atlas-users:Nope", {})).toBeUndefined();
-    expect(kindOf("aws:s3/bucket:Bucket", { __provider: "pulumi-atlas-users/internal/databaseUser/provider" })).toBeUndefined();
   });
 
-  test("by the implementation module named in __provider when the type is the generic dynamic one", () => {
-    const shim = 'exports.handler = __f0; function __f0() { const t = { m: "pulumi-atlas-users/internal/cloudUser/provider" }; }';
-    expect(kindOf("pulumi-nodejs:dynamic:Resource", { __provider: shim })).toBe("CloudUser");
-    expect(kindOf("pulumi-nodejs:dynamic:Resource", { __provider: "something else" })).toBeUndefined();
-    expect(kindOf("pulumi-nodejs:dynamic:Resource", {})).toBeUndefined();
+  test("by the shape of its inputs when the type is the generic dynamic one (policy packs never see __provider)", () => {
+    const generic = "pulumi-nodejs:dynamic:Resource";
+    expect(kindOf(generic, { projectId: "p", username: "u", roles: [], databaseName: "admin" })).toBe("DatabaseUser");
+    expect(kindOf(generic, { orgId: "o", username: "a@x.io", roles: ["ORG_MEMBER"] })).toBe("OrgInvitation");
+    expect(kindOf(generic, { username: "a@x.io", password: "p", firstName: "A" })).toBe("CloudUser");
+    expect(kindOf(generic, { name: "bucket" })).toBeUndefined();
+    expect(kindOf("aws:s3/bucket:Bucket", { orgId: "o", username: "a@x.io", roles: [] })).toBeUndefined();
   });
 
   test("reads the object behind @pulumi/policy's unknown-checking proxy", () => {
