@@ -13,7 +13,9 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import {
+  DEFAULTS,
   checkEmailDomains,
   checkInvitedOwners,
   checkOwnerRoles,
@@ -36,6 +38,20 @@ const durationSetting = (description: string) => ({
   pattern: "^\\s*(\\d+[dhmsDHMS])+\\s*$",
   description,
 });
+
+/**
+ * A rule's settings schema, each setting with its default from `DEFAULTS`:
+ * the CLI checks `--policy-pack-config` against it and fills in the defaults
+ * (which `settingsOf` applies too, for callers that do not).
+ */
+function settingsSchema(rule: keyof typeof DEFAULTS, properties: Record<string, PolicyConfigJSONSchema>): PolicyConfigSchema {
+  const defaults = DEFAULTS[rule] as unknown as Record<string, unknown>;
+  return {
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([key, schema]) => [key, { ...schema, default: defaults[key] as PolicyConfigJSONSchema["default"] }]),
+    ),
+  };
+}
 
 /** A resource rule that applies to some of our resources, judged on its known inputs. */
 function resourceRule(
@@ -89,12 +105,10 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
       "Privileged database roles (atlasAdmin, the *AnyDatabase roles, dbOwner/userAdmin on admin, ...) only on temporary database users, for at most maxLifetime (default 24h).",
     enforcementLevel: "mandatory",
     kinds: ["DatabaseUser"],
-    configSchema: {
-      properties: {
-        privilegedRoles: stringList('Privileged roles: "roleName" (any database) or "roleName@database".'),
-        maxLifetime: durationSetting('Longest lifetime of a user with a privileged role ("24h", "90m", "2d").'),
-      },
-    },
+    configSchema: settingsSchema("privileged-database-roles", {
+      privilegedRoles: stringList('Privileged roles: "roleName" (any database) or "roleName@database".'),
+      maxLifetime: durationSetting('Longest lifetime of a user with a privileged role ("24h", "90m", "2d").'),
+    }),
     check: (_kind, props, args) =>
       checkPrivilegedRoles(props, settingsOf("privileged-database-roles", args.getConfig()), new Date()),
   }),
@@ -102,7 +116,9 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     description: "No temporary database user lives longer than maxLifetime (default 7d, Atlas's own limit).",
     enforcementLevel: "mandatory",
     kinds: ["DatabaseUser"],
-    configSchema: { properties: { maxLifetime: durationSetting('Longest lifetime of a temporary user ("7d", "48h").') } },
+    configSchema: settingsSchema("temporary-user-lifetime", {
+      maxLifetime: durationSetting('Longest lifetime of a temporary user ("7d", "48h").'),
+    }),
     check: (_kind, props, args) =>
       checkTemporaryLifetime(props, settingsOf("temporary-user-lifetime", args.getConfig()), new Date()),
   }),
@@ -111,9 +127,9 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
       "Invitations, accounts and memberships only for email addresses in allowedDomains (default: not set, no restriction; email-domains-unset warns).",
     enforcementLevel: "mandatory",
     kinds: PERSON_KINDS,
-    configSchema: {
-      properties: { allowedDomains: stringList('Allowed domains: "example.com", or "*.example.com" for its subdomains too.') },
-    },
+    configSchema: settingsSchema("allowed-email-domains", {
+      allowedDomains: stringList('Allowed domains: "example.com", or "*.example.com" for its subdomains too.'),
+    }),
     check: (kind, props, args) => {
       const settings = settingsOf("allowed-email-domains", args.getConfig());
       if (settings.allowedDomains.length === 0) {
@@ -140,13 +156,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     description:
       "Organization and project owner roles only for the people in owners; with no list, at most maxOwners people (default 2) per stack.",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        owners: stringList("Email addresses of the people who may hold owner roles."),
-        maxOwners: { type: "integer", minimum: 0, description: "With no owners list: how many people may hold owner roles." },
-        ownerRoles: ownerRolesSchema,
-      },
-    },
+    configSchema: settingsSchema("owner-roles", {
+      owners: stringList("Email addresses of the people who may hold owner roles."),
+      maxOwners: { type: "integer", minimum: 0, description: "With no owners list: how many people may hold owner roles." },
+      ownerRoles: ownerRolesSchema,
+    }),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
       const settings = settingsOf("owner-roles", args.getConfig());
       for (const v of checkOwnerRoles(ourResources(args), settings)) reportViolation(v.message, v.urn);
@@ -156,12 +170,10 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     name: "invited-owners-listed",
     description: "Nobody is invited to the organization with an owner role unless listed in owners (default: nobody).",
     enforcementLevel: "mandatory",
-    configSchema: {
-      properties: {
-        owners: stringList("Email addresses of the people who may be invited with owner roles."),
-        ownerRoles: ownerRolesSchema,
-      },
-    },
+    configSchema: settingsSchema("invited-owners-listed", {
+      owners: stringList("Email addresses of the people who may be invited with owner roles."),
+      ownerRoles: ownerRolesSchema,
+    }),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
       const settings = settingsOf("invited-owners-listed", args.getConfig());
       for (const v of checkInvitedOwners(ourResources(args), settings)) reportViolation(v.message, v.urn);
@@ -171,7 +183,9 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     description: "With clusters set, SCRAM database users are scoped to those clusters (default: not set, the rule does not apply).",
     enforcementLevel: "mandatory",
     kinds: ["DatabaseUser"],
-    configSchema: { properties: { clusters: stringList("Names of the clusters SCRAM users may be scoped to.") } },
+    configSchema: settingsSchema("scram-cluster-scopes", {
+      clusters: stringList("Names of the clusters SCRAM users may be scoped to."),
+    }),
     check: (_kind, props, args) => checkScramScopes(props, settingsOf("scram-cluster-scopes", args.getConfig())),
   }),
   resourceRule("no-plain-config-passwords", {

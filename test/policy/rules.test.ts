@@ -226,7 +226,7 @@ describe("owner roles", () => {
 });
 
 describe("the pack", () => {
-  test("every rule has a default level, a description, and a config schema whose settings match its defaults", () => {
+  test("every rule has a default level, a description, and a config schema whose settings and defaults are DEFAULTS", () => {
     const names = policies.map((p) => p.name);
     expect(names).toEqual([
       "privileged-database-roles",
@@ -241,7 +241,10 @@ describe("the pack", () => {
     for (const p of policies) {
       expect(["advisory", "mandatory"]).toContain(p.enforcementLevel);
       const defaults = (DEFAULTS as Record<string, object>)[p.name];
-      if (defaults) expect(Object.keys(p.configSchema?.properties ?? {}).sort()).toEqual(Object.keys(defaults).sort());
+      if (!defaults) continue;
+      const properties = p.configSchema?.properties ?? {};
+      expect(Object.keys(properties).sort()).toEqual(Object.keys(defaults).sort());
+      for (const [key, value] of Object.entries(defaults)) expect(properties[key].default).toEqual(value);
     }
   });
 
