@@ -193,6 +193,18 @@ describeEngine("the atlas-users policy pack in `pulumi preview`", () => {
     expect(named(r.events, "owner-roles")[0].message).toMatch(/eve@gmail.com is not in owner-roles.owners/);
   });
 
+  test("a setting its schema refuses stops the preview, naming the setting", async () => {
+    const r = await previewWithPack(
+      async () => {
+        new DatabaseUser("app", { projectId, username: "app", password: new pulumi.Config().requireSecret("dbPassword"), roles: readWrite });
+      },
+      { "temporary-user-lifetime": { maxLifetime: "a week" } },
+    );
+    expect(r.failed).toBe(true);
+    expect(r.error).toMatch(/validating policy config: atlas-users 0\.1\.0\s+temporary-user-lifetime: maxLifetime: Does not match pattern/);
+    expect(r.events).toEqual([]);
+  });
+
   test("values not known in the preview pass (and are checked once known)", async () => {
     const r = await previewWithPack(async () => {
       const cfg = new pulumi.Config();
