@@ -106,7 +106,7 @@ function round(value: number, digits = 3): number {
   return Math.round(value * f) / f;
 }
 
-async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+export async function timed<T>(run: () => Promise<T>): Promise<{ value: T; seconds: number }> {
   const start = performance.now();
   const value = await run();
   return { value, seconds: (performance.now() - start) / 1000 };
@@ -183,7 +183,8 @@ async function digestExchangesPerCall(
 }
 
 /** N database users, all with one role; `role` is what the update phase changes. */
-function usersProgram(emu: EmulatorHandle, users: number, role: string) {
+/** N SCRAM users (one role each, the password from secret config `benchPassword`). */
+export function usersProgram(emu: EmulatorHandle, users: number, role: string) {
   return async () => {
     const cfg = new pulumi.Config();
     const password = cfg.requireSecret("benchPassword");

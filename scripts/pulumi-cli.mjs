@@ -16,7 +16,8 @@
 //                                             (npm's pretest: the engine tests then skip loudly); never under CI=true
 //
 // R/bin also holds the plugins: pulumi-resource-pulumi-nodejs (copied from the
-// @pulumi/pulumi npm package) and, when its Go module resolves,
+// @pulumi/pulumi npm package), pulumi-analyzer-policy-nodejs (a launcher for
+// Node.js policy packs, written here) and, when its Go module resolves,
 // pulumi-language-nodejs (needed by `pulumi up` of a program directory, not by
 // inline Automation API programs). R/language-host.json says which.
 //
@@ -133,6 +134,31 @@ function installResourcePlugin(binDir, sdkDir) {
       fs.renameSync(`${to}.tmp`, to);
     }
   }
+}
+
+/**
+ * The launcher the CLI starts for a Node.js policy pack (`--policy-pack DIR`,
+ * PulumiPolicy.yaml `runtime: nodejs`) when it finds no pulumi-language-nodejs:
+ * it looks for `pulumi-analyzer-policy-nodejs` (plugin dir, beside the CLI,
+ * PATH) and runs it with cwd = the pack's directory and the arguments
+ * `<engine address> .` (sdk/go/common/resource/plugin/analyzer_plugin.go,
+ * NewPolicyAnalyzer). It runs @pulumi/pulumi's run-policy-pack, resolved
+ * from the pack's directory, as the CLI's own `pulumi-analyzer-policy` does.
+ */
+const POLICY_ANALYZER = [
+  "#!/bin/sh",
+  "# Written by pulumi-atlas-users/scripts/pulumi-cli.mjs: runs a Node.js policy pack (cwd: the pack's directory).",
+  "RUN_POLICY_PACK=$(node -e \"console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))\") || exit 1",
+  'exec node "$RUN_POLICY_PACK" "$@"',
+  "",
+].join("\n");
+
+/** Writes the policy-pack launcher into bin/ (there is no copy of it in @pulumi/pulumi). */
+function installPolicyAnalyzer(binDir) {
+  const to = path.join(binDir, "pulumi-analyzer-policy-nodejs");
+  if (fs.existsSync(to) && fs.readFileSync(to, "utf8") === POLICY_ANALYZER) return;
+  fs.writeFileSync(`${to}.tmp`, POLICY_ANALYZER, { mode: 0o755 });
+  fs.renameSync(`${to}.tmp`, to);
 }
 
 function readLanguageHostStatus(root) {
@@ -327,6 +353,7 @@ function buildCli(root, version, sdkDir) {
   fs.appendFileSync(logFile, "done\n");
   log(`built ${path.join(binDir, "pulumi")}`);
   installResourcePlugin(binDir, sdkDir);
+  installPolicyAnalyzer(binDir);
 }
 
 /**
@@ -439,6 +466,7 @@ function fromPath(cacheBase, sdkDir) {
       : { available: false, reason: `no pulumi-language-nodejs beside ${real} or on PATH` },
   );
   installResourcePlugin(binDir, sdkDir);
+  installPolicyAnalyzer(binDir);
   return { root, source: `${found} (${reported})` };
 }
 
@@ -480,6 +508,7 @@ function main() {
       });
     }
     installResourcePlugin(path.join(root, "bin"), sdkDir);
+    installPolicyAnalyzer(path.join(root, "bin"));
     if (!noBuild) withLock(root, () => ensureLanguageHost(root, version));
     resolved = { root, source: `cached build ${binary} (${version})` };
   }
@@ -493,7 +522,7 @@ function main() {
     [
       `Pulumi CLI: ${resolved.source}`,
       `root:       ${resolved.root}   (use ${path.join(resolved.root, "bin")} on PATH)`,
-      `plugins:    pulumi-resource-pulumi-nodejs${lh?.available ? ", pulumi-language-nodejs" : ""}`,
+      `plugins:    pulumi-resource-pulumi-nodejs, pulumi-analyzer-policy-nodejs${lh?.available ? ", pulumi-language-nodejs" : ""}`,
       lh && !lh.available ? `language host unavailable: ${lh.reason}` : undefined,
     ]
       .filter(Boolean)
