@@ -24,7 +24,8 @@ let emu: EmulatorHandle;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  await configureForEmulator(databaseUserProvider, emu);
+  // The host configures each resource type's provider (each keeps the run context configure built).
+  for (const provider of [databaseUserProvider, orgInvitationProvider, cloudUserProvider]) await configureForEmulator(provider, emu);
 });
 
 afterAll(async () => {
