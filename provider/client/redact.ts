@@ -74,12 +74,17 @@ export function redactAuthorization(text: string): string {
     .replace(/\b(response|cnonce)="[^"]*"/gi, `$1="${REDACTED}"`);
 }
 
+/** Whether a field of this name holds a secret (`password`, `clientSecret`, `apiKey`, ...). */
+export function isSecretFieldName(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
+
 /** String values of secret-looking fields anywhere in a JSON-like value. */
 export function secretValues(value: unknown, depth = 0): string[] {
   if (depth > 20 || value === null || typeof value !== "object") return [];
   const out: string[] = [];
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v === "string" && SECRET_FIELD.test(key)) out.push(v);
+    if (typeof v === "string" && isSecretFieldName(key)) out.push(v);
     else if (typeof v === "object") out.push(...secretValues(v, depth + 1));
   }
   return out;

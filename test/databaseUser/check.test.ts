@@ -4,6 +4,7 @@
  * `check` sends no request, so no emulator is needed here.
  */
 import { provider } from "../../provider/databaseUser/provider";
+import { failureNaming } from "../support/checkFailures";
 
 const projectId = "5f1a2b3c4d5e6f7a8b9c0d1e";
 const scram = {
@@ -117,7 +118,7 @@ describe("DatabaseUser check: every bad input names its property", () => {
     ["misspelt top-level property", { ...scram, expiresin: "1h" }, "expiresin", /unknown property "expiresin"/],
   ])("%s", async (_name, news, property, reason) => {
     const failures = await failuresOf(news);
-    const match = failures.find((f) => f.property === property);
+    const match = failureNaming(failures, property);
     expect(match).toBeDefined();
     expect(match!.reason).toMatch(reason);
   });
