@@ -30,6 +30,13 @@ const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/\S+$/;
 const DISTINGUISHED_NAME = /^[A-Za-z][A-Za-z0-9.-]*=[^,]+(,\s*[A-Za-z][A-Za-z0-9.-]*=[^,]+)*$/;
 const HAS_COMMON_NAME = /(^|,)\s*CN=[^,]+/i;
 const OIDC_NAME = /^[^/]+\/.+$/;
+/**
+ * No control character (NUL, newline, tab, DEL, C1) anywhere. The spec's
+ * only length limit on a database username is `maxLength: 1024`, for every
+ * auth type (CloudDatabaseUser.username in atlas-admin-v2; seed 004); the
+ * per-type rules it documents are formats (ARN, RFC 2253 DN, `<IdP id>/<name>`).
+ */
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 
 function enumOf<const T extends readonly [string, ...string[]]>(property: string, values: T) {
   return z.enum(values, { error: `${property} must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
@@ -77,7 +84,9 @@ const DatabaseUserInputsShape = z.strictObject({
     .string({ error: "projectId must be a string: the project's 24-hexadecimal-digit id" })
     .regex(PROJECT_ID, { error: 'projectId must be the project\'s id: 24 lowercase hexadecimal digits, e.g. "5f1a2b3c4d5e6f7a8b9c0d1e"' }),
   /** The name the user logs in with; its format depends on the auth type. Changing it replaces the user. */
-  username: text("username", { max: 1024 }),
+  username: text("username", { max: 1024 }).regex(NO_CONTROL_CHARACTERS, {
+    error: "username must not contain control characters (NUL, newline, tab, ...)",
+  }),
   /**
    * The authentication database: `admin` (SCRAM, OIDC workforce groups) or
    * `$external` (X.509, AWS IAM, LDAP, OIDC workload users). Derived from the

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { propertyPath } from "../../provider/common/check";
 import { provider } from "../../provider/databaseUser/provider";
 import { expectNoValueShownFor, namesProperty } from "../support/checkFailures";
+import { controlChar } from "../support/checkFuzz";
 import { emulatorControl } from "../support/emulator";
 import { atlasRequests, useEmulatorForProvider } from "./support";
 
@@ -192,13 +193,21 @@ const INVALID: Record<string, fc.Arbitrary<Invalid>> = {
     (b, v) => ({ property: "projectId", args: edit(b, { projectId: v }) }),
   ),
 
-  // username: required, a non-empty string of at most 1024 characters, shaped by the auth type.
+  // username: required, a non-empty string of at most 1024 characters, no control characters, shaped by the auth type.
   "username missing": rule(fc.constant(null), (b) => ({ property: "username", args: edit(b, {}, ["username"]) })),
   "username not a string": rule(notAString, (b, v) => ({ property: "username", args: edit(b, { username: v }) })),
   "username empty": rule(fc.constant(""), (b, v) => ({ property: "username", args: edit(b, { username: v }) })),
   "username over 1024 characters": rule(
     fc.tuple(textLongerThan(1024), fc.constantFrom<Args>({ password: "long-enough" }, { x509Type: "MANAGED" })),
     (b, [name, auth]) => ({ property: "username", args: edit(b, { ...auth, username: name }, AUTH_FIELDS) }),
+  ),
+  "username with a control character (NUL, newline, tab...)": rule(
+    fc.tuple(controlChar, fc.nat()),
+    (b, [c, at]) => {
+      const name = b.username as string;
+      const i = at % (name.length + 1);
+      return { property: "username", args: edit(b, { username: name.slice(0, i) + c + name.slice(i) }) };
+    },
   ),
   "username not shaped for its auth type": rule(
     fc.oneof(
