@@ -30,7 +30,10 @@ export const CloudUserPlatformSchema = z.enum(CLOUD_USER_PLATFORMS, {
 });
 
 const CloudUserInputsShape = z.strictObject({
-  username: z.email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" }),
+  // RFC 5321 (4.5.3.1.3): a path is at most 256 octets with its angle brackets, so an address at most 254.
+  username: z
+    .email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" })
+    .max(254, { message: "username must be at most 254 characters long: no email address is longer" }),
   password: z.string().min(8, { message: "password must be at least 8 characters long" }),
   emailAddress: z.email({ message: "emailAddress must be an email address; leave it out to use the username" }).optional(),
   firstName: z.string().min(1, { message: "firstName must not be empty; leave it out instead" }).optional(),

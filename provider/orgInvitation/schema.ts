@@ -78,7 +78,10 @@ export function orgInvitationInputsSchema(platform: RolesPlatform) {
   });
   return z.strictObject({
     orgId: hexId("organization"),
-    username: z.string({ error: required("the person's email address") }).trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)")),
+    // RFC 5321 (4.5.3.1.3): a path is at most 256 octets with its angle brackets, so an address at most 254.
+    username: z.string({ error: required("the person's email address") }).trim().pipe(
+      z.email("must be the person's email address (their MongoDB Cloud username)").max(254, "must be at most 254 characters long: no email address is longer"),
+    ),
     roles: uniqueSortedList(roleNameSchema(roles.org, "an organization role", platform), "organization role").refine(
       (r) => r.length >= 1,
       "give at least one organization role, e.g. [\"ORG_MEMBER\"]",
