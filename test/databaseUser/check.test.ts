@@ -108,6 +108,7 @@ describe("DatabaseUser check: every bad input names its property", () => {
     ["date without a zone", { ...scram, deleteAfterDate: "2030-01-01T10:00:00" }, "deleteAfterDate", /with a zone/],
     ["date that is not a date", { ...scram, deleteAfterDate: "next tuesday" }, "deleteAfterDate", /ISO 8601/],
     ["date in the past", { ...scram, deleteAfterDate: inHours(-1) }, "deleteAfterDate", /in the past/],
+    ["a past leap second: a date-time, in the past", { ...scram, deleteAfterDate: "2016-12-31T23:59:60Z" }, "deleteAfterDate", /^(?![\s\S]*not an ISO)[\s\S]*in the past/],
     ["date beyond 7 days", { ...scram, deleteAfterDate: inHours(24 * 7 + 1) }, "deleteAfterDate", /more than 7 days ahead/],
     ["expiresIn beyond 7 days", { ...scram, expiresIn: "8d" }, "expiresIn", /at most 7 days/],
     ["expiresIn without units", { ...scram, expiresIn: "3600" }, "expiresIn", /not a duration/],
