@@ -5,6 +5,7 @@
  * transport (timeout, capped reads) → errors (typed, redacted).
  */
 import { Agent, type Dispatcher } from "undici";
+import { exitWhenEngineGone } from "../common/engineWatch";
 import { BearerAuthenticator, DigestAuthenticator, OAuthTokenCache, type Authenticator, type IssuedToken } from "./auth";
 import { AtlasApiError, AtlasNetworkError, InvalidOptionError } from "./errors";
 import { apiErrorFromResponse, parseSuccessBody } from "./responses";
@@ -73,6 +74,8 @@ export class AtlasClient {
 
   constructor(options: AtlasClientOptions) {
     this.options = normalizeOptions(options);
+    // In the dynamic-provider host: stop sending once the engine is gone.
+    exitWhenEngineGone();
     const creds = options.credentials;
     this.redactor = new Redactor(creds.kind === "apiKey" ? [creds.privateKey] : [creds.clientSecret]);
     this.ownsDispatcher = options.dispatcher === undefined;
