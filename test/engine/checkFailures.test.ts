@@ -1,17 +1,23 @@
 /**
- * A `check` failure on a secret input reaches the user without the secret,
- * through the real engine. The engine prints a failure that names a property
- * as `property <p> value <v> has a problem`, with `v` the program's input in
- * plaintext (secret or not); so for every secret input of every resource (and
- * a misspelt key holding a secret) a failing preview and a failing up must
- * show the failure, and nowhere in the engine's output (stdout, stderr, the
- * error) the value.
+ * `check` failures through the real engine.
+ *
+ * A failure on a secret input reaches the user without the secret. The
+ * engine prints a failure that names a property as `property <p> value <v>
+ * has a problem`, with `v` the program's input in plaintext (secret or not);
+ * so for every secret input of every resource (and a misspelt key holding a
+ * secret) a failing preview and a failing up must show the failure, and
+ * nowhere in the engine's output (stdout, stderr, the error) the value.
+ *
+ * Names past what Atlas documents are refused at preview, before any
+ * request: an email username over 254 characters (CloudUser, OrgInvitation;
+ * a 10 KB one used to pass and make a read-back URL too long), and a
+ * database username with NUL or a newline.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CloudUser, type CloudUserArgs } from "../../provider/cloudUser";
 import { DatabaseUser, type DatabaseUserArgs } from "../../provider/databaseUser";
 import { OrgInvitation, type OrgInvitationArgs } from "../../provider/orgInvitation";
-import { startTestEmulator, type EmulatorHandle } from "../support/emulator";
+import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
 
 type Case = {
@@ -84,7 +90,37 @@ const CASES: Record<string, Case> = {
   },
 };
 
-describeEngine("a check failure on a secret input never prints the secret", () => {
+const longEmail = `${"j".repeat(10_000)}@example.com`;
+
+const LIMITS: Record<string, { shows: RegExp; declare: (emu: EmulatorHandle) => void }> = {
+  "CloudUser with a 10 KB email username": {
+    shows: /username must be at most 254 characters/,
+    declare: (emu) =>
+      new CloudUser("person", {
+        username: longEmail,
+        password: "a fine passphrase",
+        firstName: "Jane",
+        lastName: "Doe",
+        country: "US",
+        mobileNumber: "212-555-0100",
+        roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
+      }),
+  },
+  "OrgInvitation with a 255-character email username": {
+    shows: /must be at most 254 characters/,
+    declare: (emu) => new OrgInvitation("invite", { orgId: emu.orgId, username: `${"a".repeat(243)}@example.com`, roles: ["ORG_MEMBER"] }),
+  },
+  "DatabaseUser named with a NUL": {
+    shows: /username must not contain control characters/,
+    declare: (emu) => new DatabaseUser("db-nul", { projectId: emu.projectId, username: "admin\u0000", password: "long-enough-pw", roles: [{ roleName: "read", databaseName: "app" }] }),
+  },
+  "DatabaseUser named with a newline": {
+    shows: /username must not contain control characters/,
+    declare: (emu) => new DatabaseUser("db-nl", { projectId: emu.projectId, username: "app\nuser", password: "long-enough-pw", roles: [{ roleName: "read", databaseName: "app" }] }),
+  },
+};
+
+describeEngine("check failures through the engine", () => {
   let emu: EmulatorHandle;
   let stack: EngineStack;
 
@@ -98,7 +134,7 @@ describeEngine("a check failure on a secret input never prints the secret", () =
     await emu?.close();
   });
 
-  test.each(Object.entries(CASES))("%s: preview and up fail naming the problem, without the value", async (_name, c) => {
+  test.each(Object.entries(CASES))("a secret input: %s: preview and up fail naming the problem, without the value", async (_name, c) => {
     const program = async () => {
       c.declare(emu, pulumi.secret(c.secret));
     };
@@ -108,5 +144,13 @@ describeEngine("a check failure on a secret input never prints the secret", () =
     const output = stack.allOutput().slice(before);
     expect(output).toMatch(c.shows);
     assertNoSecrets(output, [c.secret]);
+  });
+
+  test.each(Object.entries(LIMITS))("a name past the limits: %s: preview fails saying why, and no request is sent", async (_name, c) => {
+    await emulatorControl.clearRequests(emu);
+    const before = stack.allOutput().length;
+    await expect(stack.preview({ program: async () => c.declare(emu) })).rejects.toThrow();
+    expect(stack.allOutput().slice(before)).toMatch(c.shows);
+    expect(await emulatorControl.requests(emu)).toEqual([]);
   });
 });
