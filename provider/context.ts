@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { AtlasClient } from "./client/client";
 import { CONFIG_KEYS, resolveSettings, type Settings } from "./config";
+import { exitWhenEngineGone } from "./engineWatch";
 import { resolvePlatform, type Platform } from "./platform";
 
 /** The part of Pulumi's `ConfigureRequest` used here. */
@@ -38,6 +39,8 @@ const printedWarnings = new Set<string>();
  * environment is read once, here.
  */
 export function runContext(req?: ConfigureRequestLike, env: NodeJS.ProcessEnv = process.env): RunContext {
+  // In the dynamic-provider host: stop sending once the engine is gone (nothing elsewhere).
+  exitWhenEngineGone();
   const config = req?.config;
   const lookup = config ? (key: string) => config.get(key) : () => undefined;
   const key = contextKey(lookup, env);

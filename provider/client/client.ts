@@ -230,15 +230,20 @@ export class AtlasClient {
     try {
       return await this.requestToken(ex, redactor);
     } catch (err) {
-      if (!(err instanceof AtlasNetworkError)) throw err;
-      // The API request itself was never sent; and the token request was already retried.
+      // A token endpoint that cannot be reached or keeps failing (5xx, 429):
+      // the API request itself was never sent (a refused one was answered),
+      // and the token request was already retried. Not an answer that may
+      // have been applied, which a 5xx to a POST would otherwise look like.
+      // A rejected service account (400, 401) stays an AtlasApiError with its hint.
+      const unavailable = err instanceof AtlasNetworkError || (err instanceof AtlasApiError && (err.status >= 500 || err.status === 429));
+      if (!unavailable) throw err;
       throw new AtlasNetworkError({
         method: err.method,
         path: err.path,
         mayHaveBeenApplied: false,
         code: "OAUTH_TOKEN_UNAVAILABLE",
-        detail: `could not get an access token: ${err.detail}`,
-        cause: err.cause,
+        detail: `could not get an access token: ${err instanceof AtlasNetworkError ? err.detail : err.message.slice(`${err.method} ${err.path}: `.length)}`,
+        cause: err instanceof AtlasNetworkError ? err.cause : err,
       });
     }
   }

@@ -27,20 +27,32 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (secret && secret.length >= MIN_SECRET_LENGTH) {
       this.secrets.add(secret);
-      // A server may echo a value percent-encoded, base64-encoded or inside
-      // a JSON string (escaped quotes and backslashes, maybe \uXXXX for
-      // everything outside ASCII).
+      // A server may echo a value percent- or form-encoded, base64-encoded
+      // (alone or inside a longer encoded text) or inside a JSON string
+      // (escaped quotes and backslashes, maybe \uXXXX for everything outside ASCII).
       this.secrets.add(encodeURIComponent(secret));
+      this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
       this.secrets.add(Buffer.from(secret).toString("base64"));
+      for (const core of base64Cores(secret)) {
+        this.secrets.add(core);
+        this.secrets.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
+      }
       const json = JSON.stringify(secret).slice(1, -1);
       this.secrets.add(json);
       this.secrets.add(json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
     }
   }
 
-  /** A child for one request: also knows the secret-looking string fields of `body`. */
+  /**
+   * A child for one request: also knows the secret-looking string fields of
+   * `body`, and, when it has any, the whole body as sent (an echo of all of
+   * it, encoded, is hidden whole rather than around each secret).
+   */
   forRequest(body: unknown): Redactor {
-    return new Redactor(secretValues(body), this);
+    const secrets = secretValues(body);
+    const child = new Redactor(secrets, this);
+    if (secrets.length > 0) child.add(JSON.stringify(body));
+    return child;
   }
 
   /** Learns an `Authorization` value the client sent, and its credential parts (which a server may echo escaped). */
@@ -66,6 +78,25 @@ export class Redactor {
   }
 }
 
+/**
+ * The base64 characters that encode `secret` wherever it sits in a longer
+ * text: base64 turns 3 bytes into 4 characters, so the secret's encoding
+ * depends on its offset modulo 3. For each offset, the characters that
+ * depend only on the secret's bytes (whole 4-character groups, less the
+ * first when it mixes in a preceding byte and the last when it mixes in a
+ * following one).
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret);
+  const out: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const core = encoded.slice(offset === 0 ? 0 : 4, 4 * Math.floor((offset + bytes.length) / 3));
+    if (core.length >= MIN_SECRET_LENGTH) out.push(core);
+  }
+  return out;
+}
+
 /** Masks `Authorization`/`Bearer`/`Basic`/`Digest` credentials wherever they appear in text. */
 export function redactAuthorization(text: string): string {
   return text
@@ -74,12 +105,17 @@ export function redactAuthorization(text: string): string {
     .replace(/\b(response|cnonce)="[^"]*"/gi, `$1="${REDACTED}"`);
 }
 
+/** Whether a field of this name holds a secret (`password`, `clientSecret`, `apiKey`, ...). */
+export function isSecretFieldName(name: string): boolean {
+  return SECRET_FIELD.test(name);
+}
+
 /** String values of secret-looking fields anywhere in a JSON-like value. */
 export function secretValues(value: unknown, depth = 0): string[] {
   if (depth > 20 || value === null || typeof value !== "object") return [];
   const out: string[] = [];
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v === "string" && SECRET_FIELD.test(key)) out.push(v);
+    if (typeof v === "string" && isSecretFieldName(key)) out.push(v);
     else if (typeof v === "object") out.push(...secretValues(v, depth + 1));
   }
   return out;

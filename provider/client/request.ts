@@ -42,13 +42,19 @@ export interface ExpectedAnswer {
  * Tagged template that URL-encodes every interpolated path parameter, so
  * `$external`, ARNs, DNs with commas and OIDC names with `/` stay one segment:
  * apiPath`/api/atlas/v2/groups/${groupId}/databaseUsers/${db}/${username}`.
+ * A parameter that is `.` or `..` is sent as `%2E` / `%2E%2E`: left as it
+ * is, a proxy resolving dot segments would route `…/admin/..` to the list.
  */
 export function apiPath(strings: TemplateStringsArray, ...params: readonly string[]): string {
   let out = strings[0];
   for (let i = 0; i < params.length; i++) {
-    out += encodeURIComponent(params[i]) + strings[i + 1];
+    out += encodePathParam(params[i]) + strings[i + 1];
   }
   return out;
+}
+
+function encodePathParam(param: string): string {
+  return param === "." || param === ".." ? param.replace(/\./g, "%2E") : encodeURIComponent(param);
 }
 
 /** The media type that goes with a version, for `Accept` and `Content-Type`. */

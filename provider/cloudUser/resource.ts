@@ -27,7 +27,7 @@ export interface CloudUserRoleArgs {
 
 /** The arguments of a {@link CloudUser}. */
 export interface CloudUserArgs {
-  /** The login, an email address. Changing it replaces the resource. */
+  /** The login, an email address of at most 254 characters. Changing it replaces the resource. */
   username: pulumi.Input<string>;
   /**
    * The initial password: at least 8 characters, without the username. Only the person can change it later.

@@ -30,8 +30,11 @@ export const CloudUserPlatformSchema = z.enum(PLATFORMS, {
 });
 
 const CloudUserInputsShape = z.strictObject({
-  username: z.email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" })
-    .describe("The login, an email address. Changing it replaces the resource."),
+  // RFC 5321 (4.5.3.1.3): a path is at most 256 octets with its angle brackets, so an address at most 254.
+  username: z
+    .email({ message: "username must be an email address (the account's login), e.g. jane.doe@example.com" })
+    .max(254, { message: "username must be at most 254 characters long: no email address is longer" })
+    .describe("The login, an email address of at most 254 characters. Changing it replaces the resource."),
   password: z.string().min(8, { message: "password must be at least 8 characters long" }).meta({
     description: "The initial password: at least 8 characters, without the username. Only the person can change it later.",
     secret: true,

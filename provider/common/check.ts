@@ -1,16 +1,27 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { isSecretFieldName } from "../client/redact";
 import { containsUnknown, isUnknownAt } from "./unknowns";
+
+export interface CheckOptions {
+  /**
+   * Top-level inputs that hold secrets although their names do not say so
+   * (`password`, `clientSecret`, `apiKey`, ... are recognised by name).
+   */
+  secretInputs?: readonly string[];
+}
 
 /**
  * Runs a zod schema as a dynamic provider's `check`: valid input comes back
  * normalised (the schema's output), invalid input as one failure per issue,
  * each naming the property (`roles[1].databaseName`) and saying what to do.
  * Never throws: whatever the program passes, the user gets failures.
+ * A failure never makes the engine print a secret: see {@link reportable}.
  */
 export function checkWith<S extends z.ZodType>(
   schema: S,
   news: unknown,
+  opts: CheckOptions = {},
 ): pulumi.dynamic.CheckResult {
   let parsed: ReturnType<S["safeParse"]>;
   try {
@@ -32,13 +43,42 @@ export function checkWith<S extends z.ZodType>(
   const failures = issues.flatMap((issue) =>
     // A misspelt property is reported under its own name, one failure per key.
     issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({
-          property: propertyPath([...issue.path, key]),
-          reason: `unknown property "${key}": check its spelling or remove it`,
-        }))
-      : [{ property: propertyPath(issue.path), reason: issue.message }],
+      ? issue.keys.map((key) =>
+          reportable(news, [...issue.path, key], `unknown property "${key}": check its spelling or remove it`, { declared: false, ...opts }),
+        )
+      : [reportable(news, issue.path, issue.message, { declared: true, ...opts })],
   );
   return { inputs: (news ?? {}) as Record<string, unknown>, failures };
+}
+
+/**
+ * One failure, in a form the engine cannot turn into a leak. The engine
+ * prints a failure with a property as `property <p> value <v> has a problem`,
+ * where `v` is the program's top-level input whose key is exactly `p`, secret
+ * or not (a dynamic provider accepts no secrets, so nothing here says which
+ * inputs the program made secret). So a failure names its property to the
+ * engine only when that lookup finds nothing (a nested path, a missing input)
+ * or finds a declared input that is not secret. Otherwise (a secret input, a
+ * misspelt key whose value may be anything) the property goes at the start of
+ * the reason and the engine prints no value.
+ */
+function reportable(
+  news: unknown,
+  path: readonly PropertyKey[],
+  reason: string,
+  opts: CheckOptions & { declared: boolean },
+): pulumi.dynamic.CheckFailure {
+  const property = propertyPath(path);
+  const top = path[0];
+  const secret = typeof top === "string" && (isSecretFieldName(top) || (opts.secretInputs ?? []).includes(top));
+  const valueShown = isRecord(news) && Object.prototype.hasOwnProperty.call(news, property);
+  const shownIsDeclared = opts.declared && path.length === 1 && top === property;
+  if (!secret && (!valueShown || shownIsDeclared)) return { property, reason };
+  return { property: "", reason: reason.startsWith(`${property} `) ? reason : `${property}: ${reason}` };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**

@@ -15,6 +15,12 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
  * Parses an ISO 8601 date-time that carries a zone (`Z` or `+01:00`).
  * Returns undefined for anything else, including impossible dates such as
  * February 30 (which `Date` would silently roll over).
+ *
+ * A leap second (`23:59:60Z`, or `00:59:60+01:00`: RFC 3339 5.7, second 60
+ * of the last minute of a UTC day) is read as the start of the next second,
+ * `00:00:00Z` (its fraction dropped): `Date` has no leap seconds, and an
+ * instant such as a deletion date is then never moved earlier than written.
+ * Clamping to `23:59:59.999` would move it earlier.
  */
 export function parseInstant(text: string): Date | undefined {
   const m = INSTANT.exec(text.trim());
@@ -22,10 +28,11 @@ export function parseInstant(text: string): Date | undefined {
   const [, y, mo, d, h, mi, s = "0", frac = "0", zone] = m;
   const year = Number(y), month = Number(mo), day = Number(d);
   const hour = Number(h), minute = Number(mi), second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const leap = second === 60 && minute === 59;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || (second > 59 && !leap)) return undefined;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day > daysInMonth) return undefined;
-  const millis = Math.floor(Number(`0.${frac}`) * 1000);
+  const millis = leap ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
   let offsetMinutes = 0;
   if (zone.toUpperCase() !== "Z") {
     const digits = zone.slice(1).replace(":", "");
@@ -34,6 +41,8 @@ export function parseInstant(text: string): Date | undefined {
     offsetMinutes = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
   }
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * MINUTE_MS;
+  // Second 60 rolls over to the next minute; a leap second only ends a UTC day.
+  if (leap && utc % DAY_MS !== 0) return undefined;
   const out = new Date(utc);
   return Number.isNaN(out.getTime()) ? undefined : out;
 }

@@ -46,8 +46,8 @@ export interface DatabaseUserArgs {
   /** The project's id (the API's `groupId`), 24 hexadecimal digits. Changing it replaces the user. */
   projectId: pulumi.Input<string>;
   /**
-   * The login name, at most 1024 characters; its form depends on the authentication type. Changing it
-   * replaces the user.
+   * The login name, at most 1024 characters and no control characters; its form depends on the authentication
+   * type. Changing it replaces the user.
    */
   username: pulumi.Input<string>;
   /**

@@ -33,6 +33,13 @@ const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/\S+$/;
 const DISTINGUISHED_NAME = /^[A-Za-z][A-Za-z0-9.-]*=[^,]+(,\s*[A-Za-z][A-Za-z0-9.-]*=[^,]+)*$/;
 const HAS_COMMON_NAME = /(^|,)\s*CN=[^,]+/i;
 const OIDC_NAME = /^[^/]+\/.+$/;
+/**
+ * No control character (NUL, newline, tab, DEL, C1) anywhere. The spec's
+ * only length limit on a database username is `maxLength: 1024`, for every
+ * auth type (CloudDatabaseUser.username in atlas-admin-v2; seed 004); the
+ * per-type rules it documents are formats (ARN, RFC 2253 DN, `<IdP id>/<name>`).
+ */
+const NO_CONTROL_CHARACTERS = /^\P{Cc}*$/u;
 
 function enumOf<const T extends readonly [string, ...string[]]>(property: string, values: T) {
   return z.enum(values, { error: `${property} must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
@@ -84,7 +91,8 @@ const DatabaseUserInputsShape = z.strictObject({
     .describe("The project's id (the API's `groupId`), 24 hexadecimal digits. Changing it replaces the user."),
   /** The name the user logs in with; its format depends on the auth type. Changing it replaces the user. */
   username: text("username", { max: 1024 })
-    .describe("The login name, at most 1024 characters; its form depends on the authentication type. Changing it replaces the user."),
+    .regex(NO_CONTROL_CHARACTERS, { error: "username must not contain control characters (NUL, newline, tab, ...)" })
+    .describe("The login name, at most 1024 characters and no control characters; its form depends on the authentication type. Changing it replaces the user."),
   /**
    * The authentication database: `admin` (SCRAM, OIDC workforce groups) or
    * `$external` (X.509, AWS IAM, LDAP, OIDC workload users). Derived from the

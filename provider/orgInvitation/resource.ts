@@ -26,8 +26,8 @@ export interface OrgInvitationArgs {
   /** The organization (24 hexadecimal digits). Changing it replaces the resource. */
   orgId: pulumi.Input<string>;
   /**
-   * The person's MongoDB Cloud username, an email address. Changing it replaces the resource; a change of
-   * letter case only is not a change.
+   * The person's MongoDB Cloud username, an email address of at most 254 characters. Changing it replaces the
+   * resource; a change of letter case only is not a change.
    */
   username: pulumi.Input<string>;
   /** At least one organization role of the platform, each once; order does not matter. Updated in place. */

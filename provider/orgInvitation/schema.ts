@@ -62,8 +62,11 @@ export function orgInvitationInputsSchema(platform: Platform) {
   });
   return z.strictObject({
     orgId: hexId("organization").describe("The organization (24 hexadecimal digits). Changing it replaces the resource."),
-    username: z.string({ error: required("the person's email address") }).trim().pipe(z.email("must be the person's email address (their MongoDB Cloud username)"))
-      .describe("The person's MongoDB Cloud username, an email address. Changing it replaces the resource; a change of letter case only is not a change."),
+    // RFC 5321 (4.5.3.1.3): a path is at most 256 octets with its angle brackets, so an address at most 254.
+    username: z.string({ error: required("the person's email address") }).trim().pipe(
+      z.email("must be the person's email address (their MongoDB Cloud username)").max(254, "must be at most 254 characters long: no email address is longer"),
+    )
+      .describe("The person's MongoDB Cloud username, an email address of at most 254 characters. Changing it replaces the resource; a change of letter case only is not a change."),
     roles: uniqueSortedList(roleNameSchema(roles.org, "an organization role", platform), "organization role").refine(
       (r) => r.length >= 1,
       "give at least one organization role, e.g. [\"ORG_MEMBER\"]",

@@ -25,6 +25,31 @@ function everything(err: unknown): string {
   return [String(e), e.message, e.stack, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true })].join("\n");
 }
 
+/**
+ * `text` as a reader could decode it: as is, percent- and form-decoded, and
+ * every run of base64 or base64url characters decoded from each of its four
+ * alignments (so an echo inside a longer encoded text is decoded too).
+ */
+function decodedViews(text: string): string[] {
+  const views = [text];
+  const tryDecode = (f: () => string) => {
+    try {
+      views.push(f());
+    } catch {
+      // not decodable this way
+    }
+  };
+  tryDecode(() => decodeURIComponent(text));
+  tryDecode(() => decodeURIComponent(text.replace(/\+/g, " ")));
+  for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{8,}/g)) {
+    for (let shift = 0; shift < 4; shift++) {
+      const part = run.slice(shift);
+      views.push(Buffer.from(part, "base64").toString("latin1"), Buffer.from(part, "base64url").toString("latin1"));
+    }
+  }
+  return views;
+}
+
 const createUser = { method: "POST" as const, path: "/api/atlas/v2/groups/5f0c/databaseUsers", version: "2023-01-01" as const, body: { username: "app", password: PASSWORD, roles: [] } };
 
 describe("Atlas error bodies", () => {
@@ -241,6 +266,25 @@ describe("no secret in any error, even when the server echoes the request", () =
         const text = everything(err);
         expect(text).toContain("[REDACTED]");
         for (const fragment of ["lead91", "tail42"]) expect(text).not.toContain(fragment);
+      },
+    );
+  });
+
+  test.each([
+    ["base64", (body: string) => Buffer.from(body).toString("base64")],
+    ["base64url", (body: string) => Buffer.from(body).toString("base64url")],
+    ["base64 after a prefix", (body: string) => Buffer.from(`request: ${body}`).toString("base64")],
+    ["base64 of the body without its first byte", (body: string) => Buffer.from(body.slice(1)).toString("base64")],
+    ["percent-encoded", (body: string) => encodeURIComponent(body)],
+    ["form-encoded", (body: string) => new URLSearchParams({ body }).toString()],
+  ])("the whole body echoed %s: no decoding of the error shows the password", async (_kind, encode) => {
+    await withServer(
+      (req, res) => sendJson(res, 400, { error: 400, errorCode: "INVALID_ATTRIBUTE", detail: `rejected: ${encode(req.body)}` }),
+      async (client) => {
+        const err = await rejectionOf(client.send(createUser), AtlasApiError);
+        const text = everything(err);
+        expect(text).toContain("[REDACTED]");
+        for (const view of decodedViews(text)) expect(view).not.toContain(PASSWORD);
       },
     );
   });

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { Agent } from "undici";
 import { AtlasClient, type AtlasClientOptions } from "../../provider/client/client";
 import { InvalidOptionError } from "../../provider/client/errors";
@@ -57,6 +58,24 @@ describe("what goes on the wire", () => {
     expect(path).toBe("/api/atlas/v2/groups/g1/databaseUsers/%24external/CN%3Dapp%2COU%3Dx%2Fy");
     await client.send({ method: "GET", path, version: "2023-01-01" });
     expect(server.requests.at(-1)!.url).toBe(path);
+  });
+
+  test.each([
+    ["..", "%2E%2E"],
+    [".", "%2E"],
+  ])("apiPath encodes the dot segment %j, so a proxy that resolves dot segments keeps it a name", async (name, encoded) => {
+    const path = apiPath`/api/atlas/v2/groups/${"g1"}/databaseUsers/${"admin"}/${name}`;
+    expect(path).toBe(`/api/atlas/v2/groups/g1/databaseUsers/admin/${encoded}`);
+    await client.send({ method: "GET", path, version: "2023-01-01" });
+    const sent = server.requests.at(-1)!.url;
+    expect(sent).toBe(path);
+    // A proxy resolving dot segments (RFC 3986 5.2.4) on the path as sent.
+    expect(posix.normalize(sent)).toBe(path);
+    expect(decodeURIComponent(sent.split("/").pop()!)).toBe(name);
+  });
+
+  test("apiPath leaves dots that make no dot segment as they are", () => {
+    expect(apiPath`/u/${"..."}/${"a..b"}/${"jane.doe@example.com"}/${".x"}`).toBe("/u/.../a..b/jane.doe%40example.com/.x");
   });
 
   test("204 resolves to undefined", async () => {

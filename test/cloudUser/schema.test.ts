@@ -1,6 +1,7 @@
 import { checkWith } from "../../provider/common/check";
 import { CloudUserInputsSchema } from "../../provider/cloudUser/schema";
 import type { Platform as CloudUserPlatform } from "../../provider/platform";
+import { failureNaming } from "../support/checkFailures";
 
 const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
 const PROJECT = "6a7b8c9d0e1f5f1b2c3d4e5f";
@@ -24,7 +25,7 @@ function check(platform: CloudUserPlatform, input: Record<string, unknown>) {
 
 function failureFor(platform: CloudUserPlatform, input: Record<string, unknown>, property: string): string {
   const result = check(platform, input);
-  const failure = (result.failures ?? []).find((f) => f.property === property);
+  const failure = failureNaming(result.failures, property);
   if (!failure) throw new Error(`no failure for ${property}: ${JSON.stringify(result.failures)}`);
   return failure.reason;
 }

@@ -23,8 +23,21 @@ describe("parseInstant", () => {
     expect(parseInstant(text)?.toISOString()).toBe(iso);
   });
 
+  // A leap second (RFC 3339 5.7: second 60, in a minute ending a UTC day, so
+  // minute 59 of some local hour) is the start of the next second: an instant
+  // given as "delete after" is then never moved earlier.
+  test.each([
+    ["2016-12-31T23:59:60Z", "2017-01-01T00:00:00.000Z"],
+    ["2016-12-31T23:59:60.999Z", "2017-01-01T00:00:00.000Z"],
+    ["2017-01-01T00:59:60+01:00", "2017-01-01T00:00:00.000Z"],
+    ["2015-06-30T18:59:60-05:00", "2015-07-01T00:00:00.000Z"],
+  ])("leap second %s is %s", (text, iso) => {
+    expect(parseInstant(text)?.toISOString()).toBe(iso);
+    expect(canonicalInstantText(text)).toBe(iso.replace(".000Z", "Z"));
+  });
+
   test.each(["2025-05-04", "2025-05-04T10:00:00", "2025-02-30T10:00:00Z", "2023-02-29T00:00:00Z", "2025-13-01T00:00:00Z",
-    "2025-05-04T24:00:00Z", "tomorrow", "", "2025-05-04T10:00:00+25:00"])("rejects %j", (text) => {
+    "2025-05-04T24:00:00Z", "tomorrow", "", "2025-05-04T10:00:00+25:00", "2016-12-31T23:58:60Z", "2016-12-31T23:59:61Z", "2025-05-04T10:59:60Z", "2017-01-01T00:59:60Z"])("rejects %j", (text) => {
     expect(parseInstant(text)).toBeUndefined();
   });
 });

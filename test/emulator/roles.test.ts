@@ -1,7 +1,7 @@
 /**
  * The emulator's MongoDB Cloud role tables, held to the role lists of the
  * seeds (copied here with their source, so the test does not depend on
- * ../shared). The provider's table (provider/cloudUser/roles.ts) is to be
+ * ../shared). The provider's table (provider/platform.ts) is to be
  * held to the same lists.
  */
 import { groupRolesFor, OPS_MANAGER_GLOBAL_ROLES, orgRolesFor } from "../../emulator/routes/roles";

@@ -10,6 +10,7 @@ import {
 import { toOrgUserBody as createBodyFromInputs, toOrgUserUpdateBody as updateBodyFromInputs } from "../../provider/memberships/atlas";
 import { PLATFORM } from "../../provider/platform";
 import { OrgInvitationInputsSchema, type OrgInvitationInputs, type OrgInvitationState } from "../../provider/orgInvitation/schema";
+import { failureNaming } from "../support/checkFailures";
 
 const ORG = "a".repeat(24);
 const PROJECT = "b".repeat(24);
@@ -86,7 +87,7 @@ describe("check", () => {
     [{ role: ["ORG_MEMBER"] }, "role", /role/],
   ])("rejects %j at %s", (over, property, reason) => {
     const result = checkWith(OrgInvitationInputsSchema, { orgId: ORG, username: "ada@example.com", roles: ["ORG_MEMBER"], ...over });
-    const failure = (result.failures ?? []).find((f) => f.property === property);
+    const failure = failureNaming(result.failures, property);
     expect(failure).toBeDefined();
     expect(failure!.reason).toMatch(reason);
   });

@@ -251,3 +251,60 @@ describeEngine("interruptions through the engine", () => {
     expect(stack.allOutput() + output).not.toMatch(AUTH_HEADER_VALUE);
   });
 });
+
+describeEngine("the engine killed (SIGKILL) while the provider host is working", () => {
+  let emu: EmulatorHandle;
+  let stack: EngineStack;
+  const DB_ANY = /\/databaseUsers/;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, quiet: true });
+    stack = await createEngineStack({
+      emulator: emu,
+      program: async () => {
+        new DatabaseUser("orphan", {
+          projectId: emu.projectId,
+          username: "orphan",
+          password: passwordOf("orphan"),
+          roles: [{ roleName: "read", databaseName: "app" }],
+        });
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emu?.close();
+  });
+
+  test("the host exits with the engine: no request reaches the API after the kill", async () => {
+    const work = path.join(stack.dir, "work");
+    const hosts = () => processesIn(work).filter((p) => /cmd[\\/]dynamic-provider/.test(p.command));
+    await emulatorControl.clearRequests(emu);
+    // The create is held 3 s, then answered 503: a host still running would then read back and send it again.
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: DB_POST.source, delayMs: 3000, status: 503, times: 1 }]);
+    const running = stack.up().then(
+      () => "",
+      (err: Error) => err.message,
+    );
+    try {
+      await waitFor("the create to arrive", async () => requestsTo(await emulatorControl.requests(emu), "POST", DB_POST).length > 0);
+      expect(hosts()).not.toEqual([]);
+      const engines = processesIn(work).filter((p) => /\bpulumi up\b/.test(p.command));
+      expect(engines).not.toEqual([]);
+      for (const p of engines) process.kill(p.pid, "SIGKILL");
+      await running;
+      // Past the held answer and the read-back and second POST a live host would send.
+      await new Promise((r) => setTimeout(r, 6000));
+      const log = await emulatorControl.requests(emu);
+      // (The API key's digest challenge comes first and is not counted.)
+      const sent = log.filter((r) => DB_ANY.test(r.path) && r.auth !== "digest-challenge").map((r) => `${r.method} ${r.path}`);
+      expect(sent).toEqual([`POST /api/atlas/v2/groups/${emu.projectId}/databaseUsers`]);
+      expect(hosts()).toEqual([]);
+    } finally {
+      // Only the hosts this test's run started (their cwd is its workspace).
+      for (const p of hosts()) process.kill(p.pid, "SIGKILL");
+      await emulatorControl.clearFaults(emu);
+    }
+  });
+});

@@ -208,3 +208,27 @@ describe("CloudUser (Atlas)", () => {
     expect((await emulatorView(emu)).orgMemberships.filter((m) => m.username === "katherine@example.com")).toEqual([]);
   });
 });
+
+describe("not a lost answer: a refused token, then a token endpoint that keeps failing (service account)", () => {
+  beforeAll(() => configureForEmulator(databaseUserProvider, emu, { useServiceAccount: true }));
+  afterAll(() => configureForEmulator(databaseUserProvider, emu));
+
+  const args = (username: string) => ({ projectId: emu.projectId, username, password: DB_PASSWORD, roles: [{ roleName: "read", databaseName: "app" }] });
+
+  test("is reported as an access-token failure, not as a create to check after a lost response: no read-back, no second POST", async () => {
+    await databaseUserProvider.create(await checked(databaseUserProvider, args("token-1")));
+    // The provider's token expires on the emulator's clock: the next call gets a 401, and every new token request a 500.
+    await emulatorControl.advanceClock(emu, 2 * 3600);
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: "^/api/oauth/token$", status: 500 }]);
+    await emulatorControl.clearRequests(emu);
+    const err = await rejectionOf(databaseUserProvider.create(await checked(databaseUserProvider, args("token-2"))), Error);
+    expect(err.message).not.toMatch(/lost response|may or may not have been applied/);
+    expect(err.message).toMatch(/could not get an access token: HTTP 500/);
+    const log = await emulatorControl.requests(emu);
+    // The create was refused (401) and never sent again; nothing was read back.
+    expect(statusCounts(requestsTo(log, "POST", DB_POST))).toEqual({ 401: 1 });
+    expect(requestsTo(log, "GET", DB_ONE)).toEqual([]);
+    expect((await emulatorView(emu)).databaseUsers.filter((u) => u.username === "token-2")).toEqual([]);
+    expectNoSecretsIn(err);
+  });
+});
