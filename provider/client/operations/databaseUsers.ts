@@ -65,21 +65,8 @@ export interface DatabaseUserCreateRequest {
 export type DatabaseUserUpdateRequest = Pick<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username" | "roles"> &
   Partial<Omit<DatabaseUserCreateRequest, "groupId" | "databaseName" | "username" | "roles">>;
 
-/** CloudDatabaseUser as Atlas returns it (never with the password). */
-export interface DatabaseUserResponse {
-  groupId: string;
-  databaseName: AuthDatabaseName;
-  username: string;
-  roles?: DatabaseUserRole[];
-  scopes?: DatabaseUserScope[];
-  labels?: DatabaseUserLabel[];
-  description?: string;
-  awsIAMType?: AwsIamType;
-  ldapAuthType?: LdapAuthType;
-  oidcAuthType?: OidcAuthType;
-  x509Type?: X509Type;
-  deleteAfterDate?: string;
-}
+/** CloudDatabaseUser as Atlas returns it: the create request's fields, never the password. */
+export type DatabaseUserResponse = Omit<DatabaseUserCreateRequest, "password" | "roles"> & { roles?: DatabaseUserRole[] };
 
 /** The natural key of a database user: Atlas addresses it by all three. */
 export interface DatabaseUserKey {
