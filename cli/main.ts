@@ -10,9 +10,10 @@ import { parseDuration } from "../provider/common/dates";
 import { InputError, isRecord, readInput } from "./input";
 
 const USAGE = `Usage:
-  pulumi-atlas-users review [preview.json] [--format markdown|json]
+  pulumi-atlas-users review [preview.json] [--format markdown|json] [--policy-config policy.json]
       What a preview changes in who may reach what. Input: the JSON of
-      \`pulumi preview --json\` (a file, or standard input).
+      \`pulumi preview --json\` (a file, or standard input). Privileged roles:
+      the policy pack's lists, as its --policy-pack-config file sets them.
   pulumi-atlas-users audit [state.json] [--format markdown|json] [--within 7d]
                            [--fail-on unmanaged,missing,expiring] [--config config.json]
       For every project and organization the stack touches: identities no
@@ -34,7 +35,7 @@ interface Parsed {
 }
 
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  review: ["format"],
+  review: ["format", "policy-config"],
   audit: ["format", "within", "fail-on", "config", "page-size"],
 };
 
@@ -85,7 +86,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const text = readInput(parsed.file, io.stdin);
     if (parsed.command === "review") {
       const { review } = await import("../review");
-      io.stdout(review(text, { format }).output);
+      const policy = parsed.flags.has("policy-config") ? await privilegedLists(parsed.flags.get("policy-config")!) : {};
+      io.stdout(review(text, { format, ...policy }).output);
       return 0;
     }
     return await runAudit(text, parsed.flags, format, io);
@@ -131,15 +133,37 @@ async function runAudit(text: string, flags: Map<string, string>, format: "markd
   }
 }
 
-/** The values of `pulumi config --json` (a secret without `--show-secrets` has no value: left unset). */
-function stackConfigFile(file: string): Record<string, string | undefined> {
+/**
+ * The privileged lists of a policy pack config file (`--policy-pack-config`):
+ * `privileged-database-roles.privilegedRoles` and `owner-roles.ownerRoles`,
+ * each defaulting as the pack's rules do.
+ */
+async function privilegedLists(file: string): Promise<{ privilegedDatabaseRoles: string[]; ownerRoles: string[] }> {
+  const { settingsOf } = await import("../policy/rules");
+  const doc = readJsonFile(file, "--policy-config", "the policy pack config file (the JSON of `--policy-pack-config`)");
+  const rule = (name: string) => (isRecord(doc[name]) ? (doc[name] as object) : undefined);
+  const privileged = settingsOf("privileged-database-roles", rule("privileged-database-roles")).privilegedRoles;
+  const owners = settingsOf("owner-roles", rule("owner-roles")).ownerRoles;
+  for (const [name, list] of [["privileged-database-roles.privilegedRoles", privileged], ["owner-roles.ownerRoles", owners]] as const) {
+    if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new InputError(`--policy-config ${file}: ${name} must be a list of role names`);
+  }
+  return { privilegedDatabaseRoles: [...privileged], ownerRoles: [...owners] };
+}
+
+function readJsonFile(file: string, flag: string, what: string): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new InputError(`--config ${file}: not readable JSON (${(err as Error).message}); give the output of \`pulumi config --json\``);
+    throw new InputError(`${flag} ${file}: not readable JSON (${(err as Error).message}); give ${what}`);
   }
-  if (!isRecord(doc)) throw new InputError(`--config ${file}: expected the JSON object of \`pulumi config --json\``);
+  if (!isRecord(doc)) throw new InputError(`${flag} ${file}: expected a JSON object, ${what}`);
+  return doc;
+}
+
+/** The values of `pulumi config --json` (a secret without `--show-secrets` has no value: left unset). */
+function stackConfigFile(file: string): Record<string, string | undefined> {
+  const doc = readJsonFile(file, "--config", "the output of `pulumi config --json`");
   const out: Record<string, string | undefined> = {};
   for (const [key, entry] of Object.entries(doc)) {
     const value = isRecord(entry) ? entry.value : entry;

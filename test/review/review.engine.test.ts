@@ -253,4 +253,16 @@ describeEngine("review on previews of the real engine", () => {
     expect(fromFile).toBe(reviews[1]);
     expect(JSON.parse(fromStdin).summary.privilegedGrants).toBe(1);
   });
+
+  test("--policy-config: the privileged lists as the policy pack's config sets them", () => {
+    const config = path.join(stack.dir, "policy-config.json");
+    fs.writeFileSync(config, JSON.stringify({ "privileged-database-roles": { privilegedRoles: ["read@app"] }, "owner-roles": { ownerRoles: ["ORG_BILLING_ADMIN"] } }));
+    const bin = path.join(repoRoot, "bin", "pulumi-atlas-users.js");
+    const md = execFileSync(process.execPath, [bin, "review", "--policy-config", config], { input: previews[1], encoding: "utf8" });
+    expect(section(md, "#### Database user `app` (admin, SCRAM password): updated").slice(0, 2)).toEqual([
+      "- role added: `atlasAdmin` on `admin`",
+      "- role added: `read` on `app` **privileged**",
+    ]);
+    expect(section(md, "#### Person `ada@example.com`: updated")).toEqual(["- org role added: `ORG_BILLING_ADMIN` **privileged**"]);
+  });
 });
