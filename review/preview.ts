@@ -12,8 +12,9 @@
  * unless the preview ran with `--show-secrets`; they are never printed either way.
  */
 import { InputError, isRecord, parseJsonDocument } from "../cli/input";
+import { TYPE_PREFIX } from "../policy/resources";
 
-export const TYPE_PREFIX = "pulumi-nodejs:dynamic/atlas-users:";
+export { TYPE_PREFIX };
 
 export type Props = Record<string, unknown>;
 
