@@ -11,9 +11,11 @@ import { InputError, isRecord, readInput } from "./input";
 
 const USAGE = `Usage:
   pulumi-atlas-users review [preview.json] [--format markdown|json] [--policy-config policy.json]
+                            [--max-chars 60000]
       What a preview changes in who may reach what. Input: the JSON of
       \`pulumi preview --json\` (a file, or standard input). Privileged roles:
       the policy pack's lists, as its --policy-pack-config file sets them.
+      --max-chars: leave out whole sections past this length (PR comments).
   pulumi-atlas-users audit [state.json] [--format markdown|json] [--within 7d]
                            [--fail-on unmanaged,missing,expiring] [--config config.json]
       For every project and organization the stack touches: identities no
@@ -35,7 +37,7 @@ interface Parsed {
 }
 
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  review: ["format", "policy-config"],
+  review: ["format", "policy-config", "max-chars"],
   audit: ["format", "within", "fail-on", "config", "page-size"],
 };
 
@@ -87,7 +89,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (parsed.command === "review") {
       const { review } = await import("../review");
       const policy = parsed.flags.has("policy-config") ? await privilegedLists(parsed.flags.get("policy-config")!) : {};
-      io.stdout(review(text, { format, ...policy }).output);
+      const maxChars = parsed.flags.has("max-chars") ? Number(parsed.flags.get("max-chars")) : undefined;
+      if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 1000)) throw new UsageError("--max-chars is a whole number of at least 1000");
+      io.stdout(review(text, { format, maxChars, ...policy }).output);
       return 0;
     }
     return await runAudit(text, parsed.flags, format, io);

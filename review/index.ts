@@ -19,6 +19,8 @@ export interface ReviewOptions {
   privilegedDatabaseRoles?: readonly string[];
   /** Default: the policy pack's `owner-roles` list. */
   ownerRoles?: readonly string[];
+  /** Markdown only: leave out whole sections from the end past this many characters (a PR comment holds 65,536). */
+  maxChars?: number;
 }
 
 export interface Review {
@@ -36,6 +38,6 @@ export function review(previewText: string, opts: ReviewOptions = {}): Review {
   };
   const sections = readPreview(previewText).map((c) => describeChange(c, ctx));
   const summary = summarize(sections);
-  const output = opts.format === "json" ? renderJson(sections, summary) : renderMarkdown(sections, summary);
+  const output = opts.format === "json" ? renderJson(sections, summary) : renderMarkdown(sections, summary, opts.maxChars);
   return { sections, summary, output };
 }

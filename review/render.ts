@@ -70,18 +70,35 @@ export function groupByScope(sections: readonly Section[]): { scope: Scope; sect
   return [...groups.values()].sort((a, b) => rank[a.scope.kind] - rank[b.scope.kind]);
 }
 
-export function renderMarkdown(sections: readonly Section[], summary: Summary): string {
-  const lines = ["## Access review", "", `**${summary.text}**`];
-  for (const group of groupByScope(sections)) {
-    lines.push("", `### ${scopeTitle(group.scope)}`);
+const FOOTER = "<sub>pulumi-atlas-users review: secrets are never shown; values not known until apply read “(known after apply)”.</sub>";
+
+/**
+ * The review in Markdown. With `maxChars` (a PR comment holds at most 65,536),
+ * whole sections are left out from the end once the text would exceed it,
+ * and a line says how many (the summary still counts them all).
+ */
+export function renderMarkdown(sections: readonly Section[], summary: Summary, maxChars = Infinity): string {
+  const head = ["## Access review", "", `**${summary.text}**`];
+  const body: string[] = [];
+  let length = [...head, FOOTER].join("\n").length + 200;
+  let shown = 0;
+  outer: for (const group of groupByScope(sections)) {
+    const heading = ["", `### ${scopeTitle(group.scope)}`];
+    let headed = false;
     for (const s of group.sections) {
-      lines.push("", `#### ${s.title}: ${s.verb}`);
-      if (s.facts.length === 0) lines.push("- no change to access");
-      for (const f of s.facts) lines.push(`- ${f.text}`);
+      const lines = ["", `#### ${s.title}: ${s.verb}`, ...(s.facts.length === 0 ? ["- no change to access"] : s.facts.map((f) => `- ${f.text}`))];
+      const added = [...(headed ? [] : heading), ...lines].join("\n").length + 1;
+      if (length + added > maxChars) break outer;
+      if (!headed) body.push(...heading);
+      headed = true;
+      body.push(...lines);
+      length += added;
+      shown++;
     }
   }
-  lines.push("", "<sub>pulumi-atlas-users review: secrets are never shown; values not known until apply read “(known after apply)”.</sub>", "");
-  return lines.join("\n");
+  const left = sections.length - shown;
+  if (left > 0) body.push("", `**${left} more ${left === 1 ? "change" : "changes"} not shown** (the review is longer than ${maxChars} characters): run \`pulumi-atlas-users review\` on the preview for all of it.`);
+  return [...head, ...body, "", FOOTER, ""].join("\n");
 }
 
 /** Markdown markup out of a fact or title, for JSON. */

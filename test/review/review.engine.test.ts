@@ -254,6 +254,20 @@ describeEngine("review on previews of the real engine", () => {
     expect(JSON.parse(fromStdin).summary.privilegedGrants).toBe(1);
   });
 
+  test("--max-chars: whole sections left out from the end, said so; the summary still counts every change", () => {
+    const bin = path.join(repoRoot, "bin", "pulumi-atlas-users.js");
+    const md = execFileSync(process.execPath, [bin, "review", "--max-chars", "1000"], { input: previews[0], encoding: "utf8" });
+    expect(md.length).toBeLessThanOrEqual(1000);
+    expect(md).toContain("**1 person gains access, 3 database users created, 1 privileged grant, 1 expiring within 24 h.**");
+    const shown = linesOf(md).filter((l) => l.startsWith("#### "));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(4);
+    const left = 4 - shown.length;
+    expect(md).toContain(`**${left} more ${left === 1 ? "change" : "changes"} not shown** (the review is longer than 1000 characters)`);
+    // What is shown is shown whole.
+    for (const heading of shown) expect(section(md, heading)).toEqual(section(reviews[0], heading));
+  });
+
   test("--policy-config: the privileged lists as the policy pack's config sets them", () => {
     const config = path.join(stack.dir, "policy-config.json");
     fs.writeFileSync(config, JSON.stringify({ "privileged-database-roles": { privilegedRoles: ["read@app"] }, "owner-roles": { ownerRoles: ["ORG_BILLING_ADMIN"] } }));
