@@ -147,7 +147,14 @@ describeEngine("audit of a deployed stack against the emulator", () => {
     expect(json.summary).toMatchObject({ unmanaged: 508, missing: 1, expiring: 2 });
     const within = await run(["audit", stateFile, "--within", "1h", "--fail-on", "expiring"], env);
     expect(within.code).toBe(0);
-    for (const out of [plain, failing, within]) assertNoSecrets(out.stdout + out.stderr, [emu.privateKey, "Audit-Pass-app-1", "Outside-Pass-1"]);
+    // The stack's own config keys instead (`pulumi config --json --show-secrets`, which getAllConfig runs), no environment.
+    const configFile = path.join(stack.dir, "config.json");
+    fs.writeFileSync(configFile, JSON.stringify(await stack.stack.getAllConfig()));
+    expect(fs.readFileSync(configFile, "utf8")).toContain('"mongodbatlas:privateKey"');
+    const fromConfig = await run(["audit", stateFile, "--config", configFile, "--format", "json"], {});
+    expect(fromConfig.code).toBe(0);
+    expect(JSON.parse(fromConfig.stdout).summary).toMatchObject({ unmanaged: 508, missing: 1, expiring: 2 });
+    for (const out of [plain, failing, within, fromConfig]) assertNoSecrets(out.stdout + out.stderr, [emu.privateKey, "Audit-Pass-app-1", "Outside-Pass-1"]);
   });
 
   test("wrong input: a preview, a truncated state, another provider's state, no credentials: exit 2 or 3 with a clear message", async () => {
