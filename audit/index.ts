@@ -115,11 +115,11 @@ export function compare(declared: Declared, live: Live, now: Date, withinMs: num
     const seen = new Map(liveList.map((m) => [key(m.where, m.username), m]));
     for (const m of liveList) {
       const scope = { kind: scopeKind, id: m.where };
-      const d = mine.get(key(m.where, m.username)) ?? (scopeKind === "organization" && declaredProjectPeople.has(lower(m.username)) ? { resource: "(a project role)" } : undefined);
+      const d = mine.get(key(m.where, m.username)) ?? (scopeKind === "organization" && declaredProjectPeople.has(lower(m.username)) ? { resource: "a project role in the stack" } : undefined);
       const roles = m.roles.length > 0 ? ` (${m.roles.join(", ")})` : "";
       if (!d && isLive(m.status)) out.push({ category: "unmanaged", kind, scope, identity: m.username, detail: `${m.status}${roles}` });
       if (m.status === "PENDING" && soon(m.expiresAt)) {
-        out.push({ category: "expiring", kind, scope, identity: m.username, expiresAt: m.expiresAt, detail: `invitation expires ${m.expiresAt}${d ? `, declared by \`${d.resource}\`` : ", unmanaged"}` });
+        out.push({ category: "expiring", kind, scope, identity: m.username, expiresAt: m.expiresAt, detail: `invitation expires ${m.expiresAt}${d ? `, declared by ${d.resource.includes(" ") ? d.resource : `\`${d.resource}\``}` : ", unmanaged"}` });
       }
     }
     for (const d of declaredList) {

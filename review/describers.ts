@@ -75,10 +75,6 @@ function otherFacts(c: Change, covered: readonly string[]): Fact[] {
   return changedKeys(c.olds, c.news, skip).map((k) => ({ text: `${k}: ${show(c.olds?.[k])} → ${show(c.news?.[k])}` }));
 }
 
-function unknownList(value: unknown): boolean {
-  return isUnknown(value);
-}
-
 // ---------------------------------------------------------------- DatabaseUser
 
 interface DbRole {
@@ -164,7 +160,7 @@ const describeDatabaseUser: Describer = (c, ctx) => {
   if (c.op === "create") {
     verb = "created";
     facts.push({ text: `authentication: ${authLabel(props)}` });
-    if (unknownList(props.roles)) facts.push({ text: `roles: ${KNOWN_AFTER_APPLY}` });
+    if (isUnknown(props.roles)) facts.push({ text: `roles: ${KNOWN_AFTER_APPLY}` });
     for (const r of dbRoles(props.roles)) facts.push(roleFact("role", r, true));
     const scopes = listOf(props.scopes) as Props[];
     facts.push({ text: scopes.length === 0 ? "scope: every cluster and data lake of the project" : `scopes: ${scopes.map(scopeText).join(", ")}` });
@@ -178,7 +174,7 @@ const describeDatabaseUser: Describer = (c, ctx) => {
       else if (reason === "projectId") facts.push({ text: `moved: project ${code(c.olds?.projectId)} → ${code(c.news?.projectId)}` });
       else if (reason === "databaseName" || reason.endsWith("Type")) facts.push({ text: `${reason}: ${show(c.olds?.[reason])} → ${show(c.news?.[reason])}` });
     }
-    if (unknownList(c.news?.roles)) facts.push({ text: `roles: ${KNOWN_AFTER_APPLY}` });
+    if (isUnknown(c.news?.roles)) facts.push({ text: `roles: ${KNOWN_AFTER_APPLY}` });
     else {
       const { added, removed } = setDiff(dbRoles(c.olds?.roles), dbRoles(c.news?.roles), roleKey);
       for (const r of added) facts.push(roleFact("role added", r, true));
