@@ -23,7 +23,7 @@ export const PERSON_KINDS: readonly Kind[] = ["OrgInvitation", "CloudUser", "Pro
  * dynamic resource is recognised by the shape of its inputs, as our `check`
  * normalises them.
  */
-const TYPE_PREFIX = "pulumi-nodejs:dynamic/atlas-users:";
+export const TYPE_PREFIX = "pulumi-nodejs:dynamic/atlas-users:";
 const GENERIC_DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
 
 /** Which of this package's resources a resource of this type and these properties is; undefined for any other. */

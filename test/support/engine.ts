@@ -191,6 +191,11 @@ export interface EngineStack {
   readonly dir: string;
   up(opts?: OperationOptions): Promise<UpResult>;
   preview(opts?: OperationOptions): Promise<PreviewResult>;
+  /**
+   * `pulumi preview --json` of the stack's program: the document the CLI
+   * prints (parsed) and its text. Secrets are masked as the CLI masks them.
+   */
+  previewJson(opts?: OperationOptions): Promise<{ json: any; text: string }>;
   refresh(): Promise<OperationResult>;
   destroy(): Promise<OperationResult>;
   /** The next up/preview uses this program. */
@@ -379,6 +384,23 @@ async function createStackIn(dir: string, opts: EngineStackOptions): Promise<Eng
       );
       const summary = summarise(steps);
       return { summary, changeSummary: summary, steps, stdout: result.stdout, stderr: result.stderr };
+    },
+    async previewJson(o = {}) {
+      if (o.program) program = o.program;
+      // The Automation API (3.248) has no option for `--json`; its preview runs
+      // the CLI through `runPulumiCmd`, so this one call gets the flag added
+      // there (the inline program is served exactly as for `preview`).
+      const cli = stack as unknown as { runPulumiCmd(args: string[], ...rest: unknown[]): Promise<unknown> };
+      const original = cli.runPulumiCmd;
+      cli.runPulumiCmd = function (this: unknown, args: string[], ...rest: unknown[]) {
+        return original.call(this, [...args, "--json"], ...rest);
+      };
+      try {
+        const result = await recorded(() => stack.preview({ refresh: o.refresh, target: o.target }));
+        return { json: JSON.parse(result.stdout), text: result.stdout };
+      } finally {
+        delete (cli as { runPulumiCmd?: unknown }).runPulumiCmd;
+      }
     },
     async refresh() {
       const { steps, onEvent } = stepCollector();

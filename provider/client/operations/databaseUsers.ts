@@ -5,6 +5,7 @@
  * ARNs, DNs with commas, OIDC names with `/`): `apiPath` encodes them.
  */
 import { apiPath, type ApiRequest, type ExpectedAnswer } from "../request";
+import { pageRequest } from "./orgUsers";
 
 /** What these operations need from the client: one request in, one parsed body out. */
 interface Sender {
@@ -89,6 +90,15 @@ export function createDatabaseUser(client: Sender, body: DatabaseUserCreateReque
 /** `GET /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 200; 404 `USERNAME_NOT_FOUND`. */
 export function getDatabaseUser(client: Sender, key: DatabaseUserKey): Promise<DatabaseUserResponse> {
   return client.send<DatabaseUserResponse>({ method: "GET", path: userPath(key), version: VERSION, returns: A_DATABASE_USER });
+}
+
+/** One page of `GET /groups/{groupId}/databaseUsers` (`itemsPerPage` 1-500, `pageNum` from 1). */
+export function listDatabaseUsers(
+  client: Sender,
+  projectId: string,
+  page: { itemsPerPage?: number; pageNum?: number } = {},
+): Promise<{ results: DatabaseUserResponse[]; totalCount?: number }> {
+  return client.send(pageRequest(apiPath`/api/atlas/v2/groups/${projectId}/databaseUsers`, VERSION, "a page of database users", page));
 }
 
 /** `PATCH /groups/{groupId}/databaseUsers/{databaseName}/{username}` → 200. */

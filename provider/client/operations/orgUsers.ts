@@ -57,6 +57,33 @@ export interface Paginated<T> {
   totalCount?: number;
 }
 
+/**
+ * Every item of a paged list: pages of `itemsPerPage` (at most 500) from
+ * page 1 until one comes back short (or `totalCount` is reached).
+ */
+export async function allPages<T>(
+  fetchPage: (page: { itemsPerPage: number; pageNum: number }) => Promise<Paginated<T>>,
+  itemsPerPage = 500,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (let pageNum = 1; ; pageNum++) {
+    const page = await fetchPage({ itemsPerPage, pageNum });
+    all.push(...page.results);
+    if (page.results.length < itemsPerPage || (page.totalCount !== undefined && all.length >= page.totalCount)) return all;
+  }
+}
+
+/** A GET of one page of a list (`itemsPerPage`, `pageNum`), answered with `{results, totalCount}`. */
+export function pageRequest(path: string, version: ApiRequest["version"], what: string, page: { itemsPerPage?: number; pageNum?: number }): ApiRequest {
+  return {
+    method: "GET",
+    path,
+    version,
+    returns: { what, fields: ["results"] },
+    query: { itemsPerPage: page.itemsPerPage, pageNum: page.pageNum },
+  };
+}
+
 const V2 = "2025-02-19" as const;
 const AN_ORG_USER: ExpectedAnswer = { what: "an organization user", fields: ["id", "username"] };
 

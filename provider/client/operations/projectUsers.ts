@@ -4,7 +4,7 @@
  * org) until they accept; a member must keep at least one project role.
  */
 import { apiPath } from "../request";
-import { memberRoleRequest, type OrgMembershipStatus, type RequestSender } from "./orgUsers";
+import { memberRoleRequest, pageRequest, type OrgMembershipStatus, type Paginated, type RequestSender } from "./orgUsers";
 
 const V2 = "2025-02-19" as const;
 
@@ -37,6 +37,15 @@ export function addProjectUser(client: RequestSender, groupId: string, body: Pro
 
 export function getProjectUser(client: RequestSender, groupId: string, userId: string): Promise<ProjectUserResponse> {
   return client.send({ method: "GET", path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}`, version: V2 });
+}
+
+/** One page of `GET /groups/{groupId}/users`: the project's members, pending (invited) and active. */
+export function listProjectUsers(
+  client: RequestSender,
+  groupId: string,
+  page: { itemsPerPage?: number; pageNum?: number } = {},
+): Promise<Paginated<ProjectUserResponse>> {
+  return client.send(pageRequest(apiPath`/api/atlas/v2/groups/${groupId}/users`, V2, "a page of project users", page));
 }
 
 /** Removes the user (pending or active) from the project; the account and its org membership remain. */
