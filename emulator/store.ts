@@ -54,6 +54,14 @@ export interface DatabaseUserRecord {
   deleteAfterDate?: string;
 }
 
+/** A custom database role of one project (`/groups/{groupId}/customDBRoles/roles`). */
+export interface CustomDbRoleRecord {
+  groupId: string;
+  roleName: string;
+  actions: { action: string; resources: { cluster: boolean; db: string; collection: string }[] }[];
+  inheritedRoles: { role: string; db: string }[];
+}
+
 /** A role a cloud user holds or has been invited to. */
 export interface CloudUserRole {
   roleName: string;
@@ -134,6 +142,7 @@ export interface Store {
   apiKeys: ApiKeyCredential[];
   serviceAccounts: ServiceAccountCredential[];
   databaseUsers: DatabaseUserRecord[];
+  customDbRoles: CustomDbRoleRecord[];
   cloudUsers: CloudUserRecord[];
   orgMemberships: OrgMembershipRecord[];
   invitations: InvitationRecord[];
@@ -147,6 +156,7 @@ export function emptyStore(): Store {
     apiKeys: [],
     serviceAccounts: [],
     databaseUsers: [],
+    customDbRoles: [],
     cloudUsers: [],
     orgMemberships: [],
     invitations: [],

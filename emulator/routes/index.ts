@@ -5,12 +5,13 @@
  */
 import type { Route, RouteModule, Sweep } from "../types";
 import * as cloudUsers from "./cloudUsers";
+import * as customDbRoles from "./customDbRoles";
 import * as databaseUsers from "./databaseUsers";
 import * as invitations from "./invitations";
 import * as orgUsers from "./orgUsers";
 import * as projectUsers from "./projectUsers";
 
-const modules: readonly RouteModule[] = [databaseUsers, orgUsers, projectUsers, cloudUsers, invitations];
+const modules: readonly RouteModule[] = [databaseUsers, customDbRoles, orgUsers, projectUsers, cloudUsers, invitations];
 
 export const routes: readonly Route[] = modules.flatMap((m) => m.routes);
 
