@@ -4,3 +4,4 @@
 export * from "./databaseUser";
 export * from "./orgInvitation";
 export * from "./cloudUser";
+export * from "./customDbRole";
