@@ -62,8 +62,17 @@ export class Redactor {
     for (const s of this.all().sort((a, b) => b.length - a.length)) {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
     }
-    return redactAuthorization(out);
+    return redactPem(redactAuthorization(out));
   }
+}
+
+/**
+ * Masks PEM blocks (certificates, private keys) wherever they appear, also
+ * JSON-escaped (`\n` for line breaks) or cut off before their END line: a
+ * server may echo an issued certificate and its key in an error.
+ */
+export function redactPem(text: string): string {
+  return text.replace(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?(?:-----END \1-----|$)/g, `-----BEGIN $1----- ${REDACTED} -----END $1-----`);
 }
 
 /** Masks `Authorization`/`Bearer`/`Basic`/`Digest` credentials wherever they appear in text. */
