@@ -62,6 +62,16 @@ export interface CustomDbRoleRecord {
   inheritedRoles: { role: string; db: string }[];
 }
 
+/** An Atlas-managed X.509 certificate issued for a database user (never its key: Atlas hands that out once). */
+export interface UserCertRecord {
+  groupId: string;
+  username: string;
+  /** The certificate's serial number (the API's `_id`). */
+  id: number;
+  createdAt: string;
+  notAfter: string;
+}
+
 /** A role a cloud user holds or has been invited to. */
 export interface CloudUserRole {
   roleName: string;
@@ -143,6 +153,7 @@ export interface Store {
   serviceAccounts: ServiceAccountCredential[];
   databaseUsers: DatabaseUserRecord[];
   customDbRoles: CustomDbRoleRecord[];
+  userCerts: UserCertRecord[];
   cloudUsers: CloudUserRecord[];
   orgMemberships: OrgMembershipRecord[];
   invitations: InvitationRecord[];
@@ -157,6 +168,7 @@ export function emptyStore(): Store {
     serviceAccounts: [],
     databaseUsers: [],
     customDbRoles: [],
+    userCerts: [],
     cloudUsers: [],
     orgMemberships: [],
     invitations: [],

@@ -181,6 +181,8 @@ function deleteUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
   const user = findUser(req, ctx);
   const users = ctx.store.databaseUsers;
   users.splice(users.indexOf(user), 1);
+  // Its certificates go with it: a user created again under the name has none.
+  ctx.store.userCerts = ctx.store.userCerts.filter((c) => !(c.groupId === user.groupId && c.username === user.username));
   return { status: 204 };
 }
 

@@ -10,8 +10,9 @@ import * as databaseUsers from "./databaseUsers";
 import * as invitations from "./invitations";
 import * as orgUsers from "./orgUsers";
 import * as projectUsers from "./projectUsers";
+import * as userCerts from "./userCerts";
 
-const modules: readonly RouteModule[] = [databaseUsers, customDbRoles, orgUsers, projectUsers, cloudUsers, invitations];
+const modules: readonly RouteModule[] = [databaseUsers, customDbRoles, userCerts, orgUsers, projectUsers, cloudUsers, invitations];
 
 export const routes: readonly Route[] = modules.flatMap((m) => m.routes);
 
