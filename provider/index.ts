@@ -5,3 +5,4 @@ export * from "./databaseUser";
 export * from "./orgInvitation";
 export * from "./cloudUser";
 export * from "./customDbRole";
+export * from "./x509Certificate";

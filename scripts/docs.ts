@@ -20,6 +20,7 @@ import { CloudUserInputsSchema, CloudUserStateSchema } from "../provider/cloudUs
 import { PLATFORMS as CLOUD_USER_PLATFORMS } from "../provider/platform";
 import { CustomDbRoleInputsSchema, CustomDbRoleStateSchema } from "../provider/customDbRole/schema";
 import { DatabaseUserInputsSchema, DatabaseUserStateSchema } from "../provider/databaseUser/schema";
+import { X509CertificateInputsSchema, X509CertificateStateSchema } from "../provider/x509Certificate/schema";
 import { OrgInvitationStateSchema, orgInvitationInputsSchema } from "../provider/orgInvitation/schema";
 
 type Schema = z.ZodType;
@@ -87,6 +88,13 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     ],
     requiredPrefix: "on",
     outputs: CustomDbRoleStateSchema,
+  },
+  {
+    page: "docs/resources/x509-certificate.md",
+    schemaFile: "provider/x509Certificate/schema.ts",
+    variants: [{ label: "Atlas", schema: X509CertificateInputsSchema, valid: { projectId: PROJECT, username: "etl" } }],
+    requiredPrefix: "on",
+    outputs: X509CertificateStateSchema,
   },
   {
     page: "docs/resources/org-invitation.md",
@@ -405,6 +413,15 @@ export const ARGS_DOCS: readonly ArgsDoc[] = [
       },
       inheritedRoles: { name: "CustomDbRoleInheritedRoleArgs", about: "A role whose privileges the custom role includes." },
     },
+  },
+  {
+    file: "provider/x509Certificate/resource.ts",
+    name: "X509CertificateArgs",
+    about:
+      "The arguments of an {@link X509Certificate}. Changing `projectId` or `username` issues a new certificate; " +
+      "`monthsUntilExpiration` and `renewBefore` apply from the next one.",
+    schema: X509CertificateInputsSchema,
+    nested: {},
   },
   {
     file: "provider/orgInvitation/resource.ts",

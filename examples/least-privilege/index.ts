@@ -2,12 +2,13 @@
 //  - reportReader: a custom database role that may read the `reports` database, list its
 //                  collections and read the server status, and nothing else;
 //  - reports-api:  a SCRAM user (password from secret config) holding only that role;
-//  - reports-etl:  an Atlas-managed X.509 user holding the same role.
+//  - reports-etl:  an Atlas-managed X.509 user holding the same role, and its certificate,
+//                  renewed by `pulumi up` 30 days before it ends (a secret output).
 // Both users name the role through its `roleName` output, so Pulumi creates the role first
 // (Atlas refuses a user whose custom role does not exist yet) and deletes it last (Atlas
 // refuses to delete a role that would leave a user without one).
 import * as pulumi from "@pulumi/pulumi";
-import { CustomDbRole, DatabaseUser } from "pulumi-atlas-users";
+import { CustomDbRole, DatabaseUser, X509Certificate } from "pulumi-atlas-users";
 
 const config = new pulumi.Config();
 const projectId = config.require("projectId");
@@ -40,7 +41,16 @@ const etl = new DatabaseUser("reports-etl", {
   roles: holdsReportReader,
 });
 
+const etlCertificate = new X509Certificate("reports-etl-cert", {
+  projectId,
+  username: etl.username,
+  monthsUntilExpiration: 3,
+  renewBefore: "30d",
+});
+
 export const roleId = reportReader.id;
 export const roleActions = reportReader.actions;
 export const apiUser = api.id;
 export const etlUser = etl.id;
+export const etlCertificatePem = etlCertificate.certificate; // a secret: `pulumi stack output --show-secrets etlCertificatePem`
+export const etlCertificateEnds = etlCertificate.notAfter;

@@ -12,12 +12,11 @@ import {
   type CustomDbRoleKey,
 } from "../client/operations/customDbRoles";
 import { hasErrorCode, isConflict, isNotFound } from "../client/errors";
-import { checkWith } from "../common/check";
+import { checkOnDatabaseAccessPlatform } from "../common/databaseAccess";
 import { failure as resourceFailure, orUndefined, ResourceError } from "../common/errors";
 import { createOnce, resendIfAnswerLost } from "../common/lostResponse";
 import { isUnknown } from "../common/unknowns";
 import { runContext, type RunContext } from "../context";
-import { PLATFORM } from "../platform";
 import {
   changedProperties,
   describeRole,
@@ -45,18 +44,6 @@ function failure(action: string, key: CustomDbRoleKey, err: unknown, hint?: stri
 }
 
 /** Why `check` refuses the stack's platform, or undefined (also when the settings are not complete yet: `up` says so). */
-function platformProblem(): string | undefined {
-  let platform;
-  try {
-    platform = context().settings().platform;
-  } catch {
-    return undefined;
-  }
-  const record = PLATFORM[platform];
-  return record.databaseAccessApi
-    ? undefined
-    : `custom database roles exist only on Atlas, and this stack's platform is ${record.title} (atlasUsers:platform): manage them in a stack for Atlas`;
-}
 
 function inUseHint(err: unknown): string | undefined {
   if (hasErrorCode(err, "ATLAS_CUSTOM_ROLE_IN_USE_BY_USERS")) {
@@ -103,11 +90,9 @@ export const provider = {
   },
 
   async check(_olds: Olds, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    const result = checkWith(CustomDbRoleInputsSchema, news);
-    if (result.failures && result.failures.length > 0) return result;
-    const problem = platformProblem();
-    return problem ? { inputs: result.inputs, failures: [{ property: "projectId", reason: problem }] } : result;
+    return checkOnDatabaseAccessPlatform(CustomDbRoleInputsSchema, news, context(), "custom database roles");
   },
+
 
   async diff(_id: string, olds: Olds, news: CustomDbRoleInputs): Promise<pulumi.dynamic.DiffResult> {
     const state = olds as CustomDbRoleState;
