@@ -36,7 +36,7 @@ export const X509CertificateInputsSchema = X509CertificateInputsShape.superRefin
   const months = args.monthsUntilExpiration ?? DEFAULT_MONTHS;
   if (ms === undefined) {
     ctx.addIssue({ code: "custom", path: ["renewBefore"], message: `"${renewBefore}" is not a duration: write whole numbers with units d, h, m or s, e.g. "30d" or "72h"` });
-  } else if (ms >= months * SHORTEST_MONTH_MS) {
+  } else if (Number.isInteger(months) && months >= 1 && months <= 24 && ms >= months * SHORTEST_MONTH_MS) {
     ctx.addIssue({
       code: "custom",
       path: ["renewBefore"],
