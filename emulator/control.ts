@@ -221,6 +221,8 @@ function redactedState(state: EmulatorRuntime): unknown {
     apiKeys: s.apiKeys.map((k) => ({ publicKey: k.publicKey, privateKey: REDACTED })),
     serviceAccounts: s.serviceAccounts.map((a) => ({ clientId: a.clientId, clientSecret: REDACTED })),
     databaseUsers: s.databaseUsers.map((u) => ({ ...u, password: u.password ? REDACTED : undefined })),
+    customDbRoles: s.customDbRoles,
+    userCerts: s.userCerts,
     cloudUsers: s.cloudUsers.map((u) => ({ ...u, password: u.password ? REDACTED : undefined })),
     orgMemberships: s.orgMemberships,
     invitations: s.invitations,

@@ -367,12 +367,17 @@ async function handle(
     return;
   }
   const headers: Record<string, string> = { ...limitHeaders, ...(response.headers ?? {}) };
-  if (response.status === 204 || response.body === undefined) {
+  if (response.status === 204 || (response.body === undefined && response.text === undefined)) {
     res.writeHead(response.status, headers);
     res.end();
     return;
   }
   const contentType = served && response.status < 300 ? served.mediaType : "application/json";
+  if (response.text !== undefined) {
+    res.writeHead(response.status, { ...headers, "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(response.text)) });
+    res.end(response.text);
+    return;
+  }
   const query = new URLSearchParams(queryString);
   sendJson(res, response.status, wrapEnvelope(response, query), { ...headers, "Content-Type": contentType }, query.get("pretty") === "true");
 }

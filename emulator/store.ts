@@ -54,6 +54,24 @@ export interface DatabaseUserRecord {
   deleteAfterDate?: string;
 }
 
+/** A custom database role of one project (`/groups/{groupId}/customDBRoles/roles`). */
+export interface CustomDbRoleRecord {
+  groupId: string;
+  roleName: string;
+  actions: { action: string; resources: { cluster: boolean; db: string; collection: string }[] }[];
+  inheritedRoles: { role: string; db: string }[];
+}
+
+/** An Atlas-managed X.509 certificate issued for a database user (never its key: Atlas hands that out once). */
+export interface UserCertRecord {
+  groupId: string;
+  username: string;
+  /** The certificate's serial number (the API's `_id`). */
+  id: number;
+  createdAt: string;
+  notAfter: string;
+}
+
 /** A role a cloud user holds or has been invited to. */
 export interface CloudUserRole {
   roleName: string;
@@ -134,6 +152,8 @@ export interface Store {
   apiKeys: ApiKeyCredential[];
   serviceAccounts: ServiceAccountCredential[];
   databaseUsers: DatabaseUserRecord[];
+  customDbRoles: CustomDbRoleRecord[];
+  userCerts: UserCertRecord[];
   cloudUsers: CloudUserRecord[];
   orgMemberships: OrgMembershipRecord[];
   invitations: InvitationRecord[];
@@ -147,6 +167,8 @@ export function emptyStore(): Store {
     apiKeys: [],
     serviceAccounts: [],
     databaseUsers: [],
+    customDbRoles: [],
+    userCerts: [],
     cloudUsers: [],
     orgMemberships: [],
     invitations: [],

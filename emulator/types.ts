@@ -44,6 +44,8 @@ export interface RouteResponse {
   /** JSON body; omitted for 204. */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A body sent as is instead of JSON (the certificate endpoint answers a PEM file). */
+  readonly text?: string;
 }
 
 export interface EmulatorContext {

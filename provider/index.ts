@@ -4,3 +4,5 @@
 export * from "./databaseUser";
 export * from "./orgInvitation";
 export * from "./cloudUser";
+export * from "./customDbRole";
+export * from "./x509Certificate";

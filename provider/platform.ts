@@ -85,6 +85,12 @@ export interface PlatformRecord {
   readonly invitationsCarryProjectRoles: boolean;
   /** Days an invitation waits for the person before it expires (seeds 000 and 003). */
   readonly invitationLifetimeDays: number;
+  /**
+   * The Atlas v2 database-access endpoints exist: custom database roles
+   * (`/groups/{groupId}/customDBRoles/roles`) and Atlas-managed X.509
+   * certificates (`/groups/{groupId}/databaseUsers/{username}/certs`).
+   */
+  readonly databaseAccessApi: boolean;
 }
 
 const ATLAS_ORG_ROLES = [
@@ -179,6 +185,7 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     canChangeProjectRoles: true,
     invitationsCarryProjectRoles: true,
     invitationLifetimeDays: 30,
+    databaseAccessApi: true,
   },
   "atlas-v1": {
     name: "atlas-v1",
@@ -212,6 +219,8 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     canChangeProjectRoles: true,
     invitationsCarryProjectRoles: true,
     invitationLifetimeDays: 30,
+    // The same Atlas projects: the v2 endpoints serve them, as they do database users.
+    databaseAccessApi: true,
   },
   "cloud-manager": {
     name: "cloud-manager",
@@ -232,6 +241,7 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     canChangeProjectRoles: false,
     invitationsCarryProjectRoles: false,
     invitationLifetimeDays: 30,
+    databaseAccessApi: false,
   },
   "ops-manager": {
     name: "ops-manager",
@@ -252,6 +262,7 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     canChangeProjectRoles: true,
     invitationsCarryProjectRoles: false,
     invitationLifetimeDays: 30,
+    databaseAccessApi: false,
   },
 };
 

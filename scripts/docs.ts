@@ -18,7 +18,9 @@ import * as path from "node:path";
 import { z } from "zod";
 import { CloudUserInputsSchema, CloudUserStateSchema } from "../provider/cloudUser/schema";
 import { PLATFORMS as CLOUD_USER_PLATFORMS } from "../provider/platform";
+import { CustomDbRoleInputsSchema, CustomDbRoleStateSchema } from "../provider/customDbRole/schema";
 import { DatabaseUserInputsSchema, DatabaseUserStateSchema } from "../provider/databaseUser/schema";
+import { X509CertificateInputsSchema, X509CertificateStateSchema } from "../provider/x509Certificate/schema";
 import { OrgInvitationStateSchema, orgInvitationInputsSchema } from "../provider/orgInvitation/schema";
 
 type Schema = z.ZodType;
@@ -70,6 +72,31 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: DatabaseUserStateSchema,
   },
   {
+    page: "docs/resources/custom-db-role.md",
+    schemaFile: "provider/customDbRole/schema.ts",
+    variants: [
+      {
+        label: "Atlas",
+        schema: CustomDbRoleInputsSchema,
+        valid: {
+          projectId: PROJECT,
+          roleName: "reportReader",
+          actions: [{ action: "FIND", resources: [{ db: "reports" }] }],
+          inheritedRoles: [{ roleName: "read", databaseName: "audit" }],
+        },
+      },
+    ],
+    requiredPrefix: "on",
+    outputs: CustomDbRoleStateSchema,
+  },
+  {
+    page: "docs/resources/x509-certificate.md",
+    schemaFile: "provider/x509Certificate/schema.ts",
+    variants: [{ label: "Atlas", schema: X509CertificateInputsSchema, valid: { projectId: PROJECT, username: "etl" } }],
+    requiredPrefix: "on",
+    outputs: X509CertificateStateSchema,
+  },
+  {
     page: "docs/resources/org-invitation.md",
     schemaFile: "provider/orgInvitation/schema.ts",
     variants: (["atlas", "cloud-manager", "ops-manager"] as const).map((platform) => ({
@@ -115,6 +142,7 @@ interface Def {
   entries?: Record<string, string>;
   format?: string;
   defaultValue?: unknown;
+  values?: unknown[];
 }
 
 const defOf = (schema: Schema): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -173,6 +201,9 @@ function objectFields(schema: Schema): Record<string, Schema> | undefined {
 }
 
 function typeText(schema: Schema): string {
+  // A schema may name its type for the tables itself (a long enum, say).
+  const named = metaOf(schema)?.tableType;
+  if (typeof named === "string") return named;
   const inner = unwrap(schema);
   const def = defOf(inner);
   switch (def.type) {
@@ -196,6 +227,8 @@ function typeText(schema: Schema): string {
     }
     case "object":
       return "object";
+    case "literal":
+      return ((def.values ?? []) as unknown[]).map((v) => code(JSON.stringify(v))).join(" \\| ");
     default:
       throw new Error(`docs: no table text for a zod ${def.type}`);
   }
@@ -343,8 +376,11 @@ export interface ArgsDoc {
   /** The interface's own doc comment. */
   about: string;
   schema: Schema;
-  /** A list-of-objects input → the name and doc comment of its element's interface. */
-  nested: Record<string, { name: string; about: string }>;
+  /**
+   * A list-of-objects input → the name and doc comment of its element's
+   * interface; `in` names the nested input whose elements hold the list.
+   */
+  nested: Record<string, { name: string; about: string; in?: string }>;
 }
 
 export const ARGS_DOCS: readonly ArgsDoc[] = [
@@ -360,6 +396,32 @@ export const ARGS_DOCS: readonly ArgsDoc[] = [
       scopes: { name: "DatabaseUserScopeArgs", about: "A cluster, data lake or stream instance the user may access." },
       labels: { name: "DatabaseUserLabelArgs", about: "A key-value tag (1-255 characters each; not shown in the Atlas console)." },
     },
+  },
+  {
+    file: "provider/customDbRole/resource.ts",
+    name: "CustomDbRoleArgs",
+    about:
+      "The arguments of a {@link CustomDbRole}. `projectId` and `roleName` identify the role: changing either replaces it (the new role is " +
+      "created before the old one is deleted). `actions` and `inheritedRoles` update in place.",
+    schema: CustomDbRoleInputsSchema,
+    nested: {
+      actions: { name: "CustomDbRoleActionArgs", about: "One privilege action and the resources it applies to." },
+      resources: {
+        name: "CustomDbRoleResourceArgs",
+        about: "Where an action applies: `{ db, collection? }` for a database or collection, `{ cluster: true }` for the cluster.",
+        in: "actions",
+      },
+      inheritedRoles: { name: "CustomDbRoleInheritedRoleArgs", about: "A role whose privileges the custom role includes." },
+    },
+  },
+  {
+    file: "provider/x509Certificate/resource.ts",
+    name: "X509CertificateArgs",
+    about:
+      "The arguments of an {@link X509Certificate}. Changing `projectId` or `username` issues a new certificate; " +
+      "`monthsUntilExpiration` and `renewBefore` apply from the next one.",
+    schema: X509CertificateInputsSchema,
+    nested: {},
   },
   {
     file: "provider/orgInvitation/resource.ts",
@@ -410,6 +472,8 @@ function argType(schema: Schema, nestedName?: string): string {
       return "number";
     case "enum":
       return Object.values(def.entries ?? {}).map((v) => JSON.stringify(v)).join(" | ");
+    case "literal":
+      return ((def.values ?? []) as unknown[]).map((v) => JSON.stringify(v)).join(" | ");
     case "array": {
       const element = def.element as Schema;
       const item = objectFields(element) ? nestedName : argType(element);
@@ -436,11 +500,15 @@ export function argsInterfaces(doc: ArgsDoc): string {
   const fields = objectFields(doc.schema);
   if (!fields) throw new Error(`docs: ${doc.name}'s schema is not an object`);
   const parts: string[] = [];
-  for (const [field, { name, about }] of Object.entries(doc.nested)) {
-    const element = defOf(unwrap(fields[field])).element as Schema;
-    const elementFields = objectFields(element);
+  const elementFieldsOf = (field: string): Record<string, Schema> => {
+    const parent = doc.nested[field]?.in;
+    const holder = parent === undefined ? fields : elementFieldsOf(parent);
+    const elementFields = objectFields(defOf(unwrap(holder[field])).element as Schema);
     if (!elementFields) throw new Error(`docs: ${doc.name}.${field} is not a list of objects`);
-    parts.push(`${docComment(about, "")}\nexport interface ${name} {\n${argFields(elementFields, `${doc.file} ${field}[]`)}\n}`);
+    return elementFields;
+  };
+  for (const [field, { name, about }] of Object.entries(doc.nested)) {
+    parts.push(`${docComment(about, "")}\nexport interface ${name} {\n${argFields(elementFieldsOf(field), `${doc.file} ${field}[]`, doc.nested)}\n}`);
   }
   parts.push(`${docComment(doc.about, "")}\nexport interface ${doc.name} {\n${argFields(fields, doc.file, doc.nested)}\n}`);
   return parts.join("\n\n");

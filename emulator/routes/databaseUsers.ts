@@ -7,7 +7,9 @@
  * 100-users-per-project limit. Passwords are kept only as salted hashes.
  */
 import { hashPassword } from "../passwords";
+import { customRoleExists } from "./customDbRoles";
 import { paginate } from "./paging";
+import { DATABASE_ADMIN_ONLY_ROLES as ADMIN_ONLY_ROLES, DATABASE_BUILT_IN_ROLES as BUILT_IN_ROLES } from "./roles";
 import type { DatabaseUserRecord } from "../store";
 import { EmulatorError, type EmulatorContext, type Route, type RouteRequest, type RouteResponse, type Sweep } from "../types";
 
@@ -21,23 +23,6 @@ export const MAX_TEMPORARY_USER_SECONDS = 7 * 24 * 3600;
 
 const AUTH_TYPE_FIELDS = ["awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type"] as const;
 type AuthTypeField = (typeof AUTH_TYPE_FIELDS)[number];
-
-/**
- * Built-in roles (the spec's `DatabaseUserRole.roleName` enum, less its
- * `<a custom role name>` placeholder). Any other name is a custom role.
- */
-const BUILT_IN_ROLES = new Set(["atlasAdmin", "backup", "clusterMonitor", "dbAdmin", "dbAdminAnyDatabase", "enableSharding", "read", "readAnyDatabase", "readWrite", "readWriteAnyDatabase"]);
-
-/** Built-in roles that exist only on the `admin` database. */
-const ADMIN_ONLY_ROLES = new Set([
-  "atlasAdmin",
-  "backup",
-  "clusterMonitor",
-  "dbAdminAnyDatabase",
-  "enableSharding",
-  "readAnyDatabase",
-  "readWriteAnyDatabase",
-]);
 
 /** A few of the passwords every breach list starts with (Atlas answers `COMMON_PASSWORD`). */
 const COMMON_PASSWORDS = new Set(["password", "password1", "12345678", "123456789", "1234567890", "qwertyuiop", "iloveyou", "11111111"]);
@@ -99,7 +84,7 @@ function createUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
   }
   if (body.password !== undefined) checkPassword(body.password, scram);
   const roles = body.roles ?? []; // required on create: the spec check has already refused a body without it
-  checkRoles(roles);
+  checkRoles(roles, groupId, ctx);
   const deleteAfterDate = body.deleteAfterDate === undefined ? undefined : checkDeleteAfterDate(body.deleteAfterDate, ctx);
 
   const users = ctx.store.databaseUsers;
@@ -169,7 +154,7 @@ function updateUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
   }
   const scram = AUTH_TYPE_FIELDS.every((f) => user[f] === "NONE");
   if (body.password !== undefined) checkPassword(body.password, scram);
-  if (body.roles !== undefined) checkRoles(body.roles);
+  if (body.roles !== undefined) checkRoles(body.roles, user.groupId, ctx);
   let deleteAfterDate = user.deleteAfterDate;
   if (body.deleteAfterDate !== undefined) {
     if (user.deleteAfterDate === undefined) {
@@ -196,6 +181,8 @@ function deleteUser(req: RouteRequest, ctx: EmulatorContext): RouteResponse {
   const user = findUser(req, ctx);
   const users = ctx.store.databaseUsers;
   users.splice(users.indexOf(user), 1);
+  // Its certificates go with it: a user created again under the name has none.
+  ctx.store.userCerts = ctx.store.userCerts.filter((c) => !(c.groupId === user.groupId && c.username === user.username));
   return { status: 204 };
 }
 
@@ -282,7 +269,7 @@ function checkPassword(password: string, scram: boolean): void {
   }
 }
 
-function checkRoles(roles: DatabaseUserRecord["roles"]): void {
+function checkRoles(roles: DatabaseUserRecord["roles"], groupId: string, ctx: EmulatorContext): void {
   const seen = new Set<string>();
   for (const role of roles) {
     const k = `${role.roleName}\u0000${role.databaseName}\u0000${role.collectionName ?? ""}`;
@@ -301,15 +288,18 @@ function checkRoles(roles: DatabaseUserRecord["roles"]): void {
         [role.roleName, "admin"],
       );
     }
-    // A custom role is granted on admin and must exist in the project. The
-    // emulator's projects have no custom roles yet, so every custom name is
-    // unknown: Atlas's answer for a made-up role, and for a custom role on
-    // another database ("The specified role <r>@<db> does not exist.").
-    if (!BUILT_IN_ROLES.has(role.roleName)) {
+    if (BUILT_IN_ROLES.has(role.roleName)) continue;
+    // Any other name is a custom role: it must exist in the project
+    // ("The specified role <r>@<db> does not exist."), and is granted on
+    // admin (Atlas refuses one on another database with UNSUPPORTED_ROLE).
+    if (!customRoleExists(ctx, groupId, role.roleName)) {
       throw new EmulatorError(400, "ATLAS_INVALID_ROLE", `The specified role ${role.roleName}@${role.databaseName} does not exist.`, [
         role.roleName,
         role.databaseName,
       ]);
+    }
+    if (role.databaseName !== "admin") {
+      throw new EmulatorError(400, "UNSUPPORTED_ROLE", "The provided role is not supported.", [role.roleName, role.databaseName]);
     }
   }
 }

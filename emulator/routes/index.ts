@@ -5,12 +5,14 @@
  */
 import type { Route, RouteModule, Sweep } from "../types";
 import * as cloudUsers from "./cloudUsers";
+import * as customDbRoles from "./customDbRoles";
 import * as databaseUsers from "./databaseUsers";
 import * as invitations from "./invitations";
 import * as orgUsers from "./orgUsers";
 import * as projectUsers from "./projectUsers";
+import * as userCerts from "./userCerts";
 
-const modules: readonly RouteModule[] = [databaseUsers, orgUsers, projectUsers, cloudUsers, invitations];
+const modules: readonly RouteModule[] = [databaseUsers, customDbRoles, userCerts, orgUsers, projectUsers, cloudUsers, invitations];
 
 export const routes: readonly Route[] = modules.flatMap((m) => m.routes);
 

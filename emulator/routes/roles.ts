@@ -89,3 +89,16 @@ export function groupRolesFor(product: Product): readonly string[] {
 export function isGlobalRole(roleName: string): boolean {
   return roleName.startsWith("GLOBAL_");
 }
+
+/**
+ * Built-in database roles (the spec's `DatabaseUserRole.roleName` enum, less
+ * its `<a custom role name>` placeholder). Any other name is a custom role.
+ */
+export const DATABASE_BUILT_IN_ROLES: ReadonlySet<string> = new Set([
+  "atlasAdmin", "backup", "clusterMonitor", "dbAdmin", "dbAdminAnyDatabase", "enableSharding", "read", "readAnyDatabase", "readWrite", "readWriteAnyDatabase",
+]);
+
+/** Built-in database roles that exist only on the `admin` database. */
+export const DATABASE_ADMIN_ONLY_ROLES: ReadonlySet<string> = new Set([
+  "atlasAdmin", "backup", "clusterMonitor", "dbAdminAnyDatabase", "enableSharding", "readAnyDatabase", "readWriteAnyDatabase",
+]);

@@ -148,7 +148,7 @@ export class AtlasClient {
     }
     const { response, rejected } = outcome;
     if (response.status >= 200 && response.status < 300) {
-      return { ok: true, value: parseSuccessBody<T>(response, ex, redactor, req.returns) };
+      return { ok: true, value: parseSuccessBody<T>(response, ex, redactor, req.returns, req.returnsText) };
     }
     const hint = rejected ? this.rejectionHint() : undefined;
     const error = apiErrorFromResponse(response, ex, redactor, { attempt, hint });

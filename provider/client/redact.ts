@@ -74,7 +74,7 @@ export class Redactor {
     for (const s of this.all().sort((a, b) => b.length - a.length)) {
       if (out.includes(s)) out = out.split(s).join(REDACTED);
     }
-    return redactAuthorization(out);
+    return redactPem(redactAuthorization(out));
   }
 }
 
@@ -95,6 +95,15 @@ function base64Cores(secret: string): string[] {
     if (core.length >= MIN_SECRET_LENGTH) out.push(core);
   }
   return out;
+}
+
+/**
+ * Masks PEM blocks (certificates, private keys) wherever they appear, also
+ * JSON-escaped (`\n` for line breaks) or cut off before their END line: a
+ * server may echo an issued certificate and its key in an error.
+ */
+export function redactPem(text: string): string {
+  return text.replace(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?(?:-----END \1-----|$)/g, `-----BEGIN $1----- ${REDACTED} -----END $1-----`);
 }
 
 /** Masks `Authorization`/`Bearer`/`Basic`/`Digest` credentials wherever they appear in text. */

@@ -28,6 +28,8 @@ export interface ApiRequest {
    * is an `AtlasApiError` naming the request, not a `TypeError` or bad state later.
    */
   readonly returns?: ExpectedAnswer;
+  /** The 2xx answer is a text file (the certificate endpoint's PEM), returned as a string, never parsed or quoted. */
+  readonly returnsText?: true;
 }
 
 /** The object an operation's 2xx answer must be; see {@link ApiRequest.returns}. */

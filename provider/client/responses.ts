@@ -18,7 +18,8 @@ const MAX_DETAIL = 1000;
  * Parsed JSON of a 2xx answer; `undefined` for 204 or an empty body, unless
  * `returns` says which object it must be.
  */
-export function parseSuccessBody<T>(response: RawResponse, ex: Exchange, redactor: Redactor, returns?: ExpectedAnswer): T {
+export function parseSuccessBody<T>(response: RawResponse, ex: Exchange, redactor: Redactor, returns?: ExpectedAnswer, text?: true): T {
+  if (text) return successText(response, ex) as T;
   const value = parseJsonBody<T>(response, ex, redactor);
   if (returns === undefined) return value;
   const problem = shapeProblem(value, returns.fields);
@@ -43,7 +44,17 @@ function shapeProblem(value: unknown, fields: readonly string[]): string | undef
   return missing.length > 0 ? `it has no ${missing.join(", ")}` : undefined;
 }
 
-function parseJsonBody<T>(response: RawResponse, ex: Exchange, redactor: Redactor): T {
+/** A 2xx text answer, whole: described (never quoted) when it is not. */
+function successText(response: RawResponse, ex: Exchange): string {
+  refuseTruncated(response, ex);
+  const text = response.body.toString("utf8");
+  if (text.trim() === "") {
+    throw new AtlasApiError({ status: response.status, method: ex.method, path: ex.path, detail: `the answer is empty (${contentType(response)})` });
+  }
+  return text;
+}
+
+function refuseTruncated(response: RawResponse, ex: Exchange): void {
   if (response.truncated) {
     throw new AtlasApiError({
       status: response.status,
@@ -52,6 +63,10 @@ function parseJsonBody<T>(response: RawResponse, ex: Exchange, redactor: Redacto
       detail: `the answer is larger than the client reads (${response.body.length} bytes read)`,
     });
   }
+}
+
+function parseJsonBody<T>(response: RawResponse, ex: Exchange, redactor: Redactor): T {
+  refuseTruncated(response, ex);
   if (response.status === 204 || response.body.length === 0) return undefined as T;
   const text = response.body.toString("utf8");
   try {

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { DAY_MS, canonicalInstantText, formatDuration, parseDuration } from "../common/dates";
+import { ADMIN_ONLY_ROLES, ANY_DATABASE_ROLES } from "../common/databaseRoles";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
 import type { SameKeys } from "../common/types";
 
@@ -20,12 +21,6 @@ export const AUTH_TYPE_PROPERTIES = ["awsIAMType", "ldapAuthType", "oidcAuthType
 export type AuthTypeProperty = (typeof AUTH_TYPE_PROPERTIES)[number];
 
 const PROJECT_ID = /^[a-f0-9]{24}$/;
-/** Built-in roles that exist only on the `admin` database (Atlas: `ATLAS_INVALID_ROLE_DATABASE`). */
-const ADMIN_ONLY_ROLES: ReadonlySet<string> = new Set([
-  "atlasAdmin", "backup", "clusterMonitor", "dbAdminAnyDatabase", "enableSharding", "readAnyDatabase", "readWriteAnyDatabase",
-]);
-/** Built-in roles granted on any database (the spec's `DatabaseUserRole.roleName` enum, with the admin-only ones above). */
-const ANY_DATABASE_ROLES: readonly string[] = ["dbAdmin", "read", "readWrite"];
 const SCOPE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
 // arn:<partition>:iam::<12-digit account>:<user|role>/<optional path/>name
 const IAM_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/\S+$/;
