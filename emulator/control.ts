@@ -218,6 +218,7 @@ function redactedState(state: EmulatorRuntime): unknown {
     orgs: s.orgs,
     projects: s.projects,
     teams: s.teams,
+    teamProjectRoles: s.teamProjectRoles,
     apiKeys: s.apiKeys.map((k) => ({ publicKey: k.publicKey, privateKey: REDACTED })),
     serviceAccounts: s.serviceAccounts.map((a) => ({ clientId: a.clientId, clientSecret: REDACTED })),
     databaseUsers: s.databaseUsers.map((u) => ({ ...u, password: u.password ? REDACTED : undefined })),

@@ -26,6 +26,13 @@ export interface Team {
   name: string;
 }
 
+/** A team's roles in one project (`/groups/{groupId}/teams`). Its members are in `OrgMembershipRecord.teamIds`. */
+export interface TeamProjectRoleRecord {
+  teamId: string;
+  groupId: string;
+  roleNames: string[];
+}
+
 /** API credentials the emulator accepts. Each carries an org (and optional project) role set. */
 export interface ApiKeyCredential {
   publicKey: string;
@@ -149,6 +156,7 @@ export interface Store {
   orgs: Org[];
   projects: Project[];
   teams: Team[];
+  teamProjectRoles: TeamProjectRoleRecord[];
   apiKeys: ApiKeyCredential[];
   serviceAccounts: ServiceAccountCredential[];
   databaseUsers: DatabaseUserRecord[];
@@ -164,6 +172,7 @@ export function emptyStore(): Store {
     orgs: [],
     projects: [],
     teams: [],
+    teamProjectRoles: [],
     apiKeys: [],
     serviceAccounts: [],
     databaseUsers: [],

@@ -10,9 +10,10 @@ import * as databaseUsers from "./databaseUsers";
 import * as invitations from "./invitations";
 import * as orgUsers from "./orgUsers";
 import * as projectUsers from "./projectUsers";
+import * as teams from "./teams";
 import * as userCerts from "./userCerts";
 
-const modules: readonly RouteModule[] = [databaseUsers, customDbRoles, userCerts, orgUsers, projectUsers, cloudUsers, invitations];
+const modules: readonly RouteModule[] = [databaseUsers, customDbRoles, userCerts, orgUsers, projectUsers, teams, cloudUsers, invitations];
 
 export const routes: readonly Route[] = modules.flatMap((m) => m.routes);
 

@@ -32,6 +32,7 @@ import {
 } from "./memberships";
 import { paginate } from "./paging";
 import { ATLAS_GROUP_ROLES } from "./roles";
+import { teamRolesInProject } from "./teams";
 
 const V2 = "/api/atlas/v2/groups/{groupId}/users";
 
@@ -59,10 +60,14 @@ const listProjectUsers: Route = {
     const statuses = [...req.query.getAll("orgMembershipStatuses"), ...req.query.getAll("orgMembershipStatus")].flatMap((s) =>
       s.split(","),
     );
+    // flattenTeams=true: also the members of teams with roles here, with those roles (as Atlas lists them).
+    const flatten = req.query.get("flattenTeams") === "true";
+    const rolesHere = (m: OrgMembershipRecord) =>
+      flatten ? [...new Set([...rolesInProject(m, project.id), ...teamRolesInProject(ctx, m, project.id)])] : rolesInProject(m, project.id);
     const members = ctx.store.orgMemberships.filter(
       (m) =>
         m.orgId === project.orgId &&
-        rolesInProject(m, project.id).length > 0 &&
+        rolesHere(m).length > 0 &&
         (!username || m.username.toLowerCase() === username.toLowerCase()) &&
         (statuses.length === 0 || statuses.includes(m.status)),
     );
@@ -75,7 +80,8 @@ const listProjectUsers: Route = {
         .map((u) => cloudUserView(u, `/api/atlas/v2/users/${u.id}`));
       return { status: 200, body: paginate(users, req.query, selfPath) };
     }
-    return { status: 200, body: paginate(members.map((m) => groupUserView(ctx, m, project.id)), req.query, selfPath) };
+    const views = members.map((m) => ({ ...groupUserView(ctx, m, project.id), roles: rolesHere(m) }));
+    return { status: 200, body: paginate(views, req.query, selfPath) };
   },
 };
 
