@@ -13,7 +13,8 @@ import { createHash } from "node:crypto";
 import { AtlasClient } from "./client/client";
 import { CONFIG_KEYS, resolveSettings, type Settings } from "./config";
 import { exitWhenEngineGone } from "./engineWatch";
-import { resolvePlatform, type Platform } from "./platform";
+import { isPlatform, resolvePlatform, type Platform } from "./platform";
+import { isUnknown } from "./common/unknowns";
 
 /** The part of Pulumi's `ConfigureRequest` used here. */
 export interface ConfigureRequestLike {
@@ -117,4 +118,20 @@ function contextKey(lookup: (key: string) => string | undefined, env: NodeJS.Pro
 
 function hash(material: unknown): string {
   return createHash("sha256").update(JSON.stringify(material)).digest("hex");
+}
+
+/**
+ * The platform `check` judges a resource's inputs for: its own `platform`
+ * input, else the stack's setting. Undefined when it is not known yet (a
+ * preview) or the settings are broken (the client reports that, with its own message).
+ */
+export function platformForCheck(context: RunContext, news: unknown): Platform | undefined {
+  const declared = news !== null && typeof news === "object" ? (news as Record<string, unknown>).platform : undefined;
+  if (isUnknown(declared)) return undefined;
+  if (isPlatform(declared)) return declared;
+  try {
+    return context.platformOf(undefined);
+  } catch {
+    return undefined;
+  }
 }

@@ -6,3 +6,7 @@ export * from "./orgInvitation";
 export * from "./cloudUser";
 export * from "./customDbRole";
 export * from "./x509Certificate";
+export * from "./projectMembership";
+export * from "./team";
+export * from "./teamMembership";
+export * from "./teamProjectAccess";

@@ -91,6 +91,17 @@ export interface PlatformRecord {
    * certificates (`/groups/{groupId}/databaseUsers/{username}/certs`).
    */
   readonly databaseAccessApi: boolean;
+  /**
+   * A person's roles in one project can be managed on their own (Atlas v2
+   * `/groups/{groupId}/users`, which invites a newcomer): `ProjectMembership`.
+   */
+  readonly supportsProjectMemberships: boolean;
+  /**
+   * Teams, their members and their project roles can be managed through the
+   * Atlas v2 teams endpoints (`/orgs/{orgId}/teams`, `/groups/{groupId}/teams`):
+   * `Team`, `TeamMembership`, `TeamProjectAccess`.
+   */
+  readonly supportsTeams: boolean;
 }
 
 const ATLAS_ORG_ROLES = [
@@ -186,6 +197,8 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     invitationsCarryProjectRoles: true,
     invitationLifetimeDays: 30,
     databaseAccessApi: true,
+    supportsProjectMemberships: true,
+    supportsTeams: true,
   },
   "atlas-v1": {
     name: "atlas-v1",
@@ -221,6 +234,8 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     invitationLifetimeDays: 30,
     // The same Atlas projects: the v2 endpoints serve them, as they do database users.
     databaseAccessApi: true,
+    supportsProjectMemberships: true,
+    supportsTeams: true,
   },
   "cloud-manager": {
     name: "cloud-manager",
@@ -242,6 +257,9 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     invitationsCarryProjectRoles: false,
     invitationLifetimeDays: 30,
     databaseAccessApi: false,
+    // This provider speaks only the Atlas v2 project-users and teams endpoints.
+    supportsProjectMemberships: false,
+    supportsTeams: false,
   },
   "ops-manager": {
     name: "ops-manager",
@@ -263,6 +281,9 @@ export const PLATFORM: Readonly<Record<Platform, PlatformRecord>> = {
     invitationsCarryProjectRoles: false,
     invitationLifetimeDays: 30,
     databaseAccessApi: false,
+    // This provider speaks only the Atlas v2 project-users and teams endpoints.
+    supportsProjectMemberships: false,
+    supportsTeams: false,
   },
 };
 

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { isSecretFieldName } from "../client/redact";
+import { PLATFORM, type Platform, type PlatformRecord } from "../platform";
 import { containsUnknown, isUnknownAt } from "./unknowns";
 
 export interface CheckOptions {
@@ -101,4 +102,32 @@ function stripProviderProps(news: unknown): unknown {
   // fromEntries defines own properties: an own `__proto__` key stays a key
   // (reported as unknown) instead of becoming the copy's prototype.
   return Object.fromEntries(Object.entries(news).filter(([key]) => key !== "__provider"));
+}
+
+/** Capabilities a resource may need from its platform's record. */
+export type Capability = "supportsTeams" | "supportsProjectMemberships";
+
+/**
+ * `checkWith`, then a failure on `platform` when the platform the resource
+ * goes to (undefined: not known yet) cannot do what the resource needs, so
+ * the preview says so before any request.
+ */
+export function checkOnPlatform<S extends z.ZodType>(
+  schema: S,
+  news: unknown,
+  platform: Platform | undefined,
+  capability: Capability,
+  resource: string,
+): pulumi.dynamic.CheckResult {
+  const result = checkWith(schema, news);
+  if (platform === undefined || PLATFORM[platform][capability]) return result;
+  const record: PlatformRecord = PLATFORM[platform];
+  const able = Object.values(PLATFORM).filter((p) => p[capability]).map((p) => `"${p.name}"`);
+  const failure = {
+    property: "platform",
+    reason:
+      `${resource} is not available on ${record.title}: this provider manages it through the Atlas Administration API v2 only. ` +
+      `Set platform to ${able.join(" or ")} on this resource (or in the stack's atlasUsers:platform)`,
+  };
+  return { inputs: result.inputs, failures: [...(result.failures ?? []), failure] };
 }

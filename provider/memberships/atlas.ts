@@ -23,12 +23,13 @@ import {
   addProjectUser,
   addProjectUserRole,
   getProjectUser,
+  listProjectUsersByUsername,
   removeProjectUser,
   removeProjectUserRole,
   type ProjectUserResponse,
 } from "../client/operations/projectUsers";
 import { orUndefined } from "../common/errors";
-import { canonicalKey, canonicalSet } from "../common/sets";
+import { canonicalKey, canonicalSet, sameSet } from "../common/sets";
 import { createOnce, resendIfAnswerLost } from "../common/lostResponse";
 import { groupRoles, holdsDeclared, roleDifference, type AccountRole, type DeclaredOrgMembership, type HeldOrgMembership } from "./roles";
 import { earlierInstant, isLive, standingOf, statusAt, type MembershipStatus, type RoleStanding } from "./status";
@@ -116,6 +117,73 @@ export async function setOrgMembership(client: RequestSender, declared: Declared
 /** Withdraws the invitation or removes the member; gone already counts as done. */
 export function removeFromOrg(client: RequestSender, orgId: string, userId: string): Promise<void> {
   return ignoreGone(removeOrgUser(client, orgId, userId));
+}
+
+// ----------------------------------------------------- one project membership
+
+/** The project user by id, else by username (any status); undefined when neither is in the project. */
+export async function findProjectMember(
+  client: RequestSender,
+  projectId: string,
+  who: { userId?: string; username?: string },
+): Promise<ProjectUserResponse | undefined> {
+  const byId = who.userId ? await findProjectMembership(client, projectId, who.userId) : undefined;
+  if (byId || !who.username) return byId;
+  const wanted = who.username.toLowerCase();
+  const page = await listProjectUsersByUsername(client, projectId, who.username);
+  return page.results.find((u) => u.username.toLowerCase() === wanted);
+}
+
+/**
+ * Adds the person to the project with `roles` once (see `createOnce`): the
+ * API invites someone who is not yet in the organization, and replaces an
+ * expired or rejected invitation. A live membership found after a lost
+ * answer is ours when it holds exactly `roles`; anything else in the way goes
+ * to `onTaken` (adopt or refuse).
+ */
+export function inviteToProject(
+  client: RequestSender,
+  projectId: string,
+  username: string,
+  roles: readonly string[],
+  onTaken: (found: ProjectUserResponse | undefined, err: unknown) => Promise<ProjectUserResponse>,
+): Promise<ProjectUserResponse> {
+  const live = async () => {
+    const found = await findProjectMember(client, projectId, { username });
+    return found && isLive(found.orgMembershipStatus) ? found : undefined;
+  };
+  return createOnce({
+    send: () => addProjectUser(client, projectId, { username, roles: [...roles] }),
+    lookUp: live,
+    isOurs: (found) => sameSet(found.roles, roles),
+    onConflict: onTaken,
+  });
+}
+
+/**
+ * Grants `add` then withdraws `remove` (one role per request, so the member
+ * never stands without a role); roles neither names are left as they are.
+ */
+export async function changeProjectRoles(
+  client: RequestSender,
+  projectId: string,
+  member: ProjectUserResponse,
+  change: { add: readonly string[]; remove: readonly string[] },
+): Promise<ProjectUserResponse> {
+  let current = member;
+  const held = new Set(member.roles);
+  for (const role of change.add) {
+    if (!held.has(role)) current = await resendIfAnswerLost(() => addProjectUserRole(client, projectId, member.id, role));
+  }
+  for (const role of change.remove) {
+    if (held.has(role)) current = (await orUndefined(resendIfAnswerLost(() => removeProjectUserRole(client, projectId, member.id, role)), isGone)) ?? current;
+  }
+  return current;
+}
+
+/** Takes the person (pending or active) out of the project; gone already counts as done. */
+export function removeFromProject(client: RequestSender, projectId: string, userId: string): Promise<void> {
+  return ignoreGone(removeProjectUser(client, projectId, userId));
 }
 
 // ------------------------------------------------------------- account roles

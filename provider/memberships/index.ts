@@ -2,7 +2,8 @@
  * The memberships layer: the one place that calls the org, project and
  * invitation endpoints. Per API family (`PLATFORM[p].membershipsApi`):
  * - `atlas.ts`: Atlas v2 org users and project users (Atlas and Atlas v1.0 accounts);
- * - `publicV1.ts`: Cloud Manager / Ops Manager invitations and org members.
+ * - `publicV1.ts`: Cloud Manager / Ops Manager invitations and org members;
+ * - `teams.ts`: Atlas v2 team members and a team's project roles.
  * Resources get an account's role operations from {@link accountRolesFor}, or
  * call a family's org-membership operations directly.
  */
@@ -10,9 +11,10 @@ import type { RequestSender } from "../client/operations/orgUsers";
 import { PLATFORM, type Platform } from "../platform";
 import * as atlas from "./atlas";
 import * as publicV1 from "./publicV1";
+import * as teams from "./teams";
 import type { AccountRole } from "./roles";
 
-export { atlas, publicV1 };
+export { atlas, publicV1, teams };
 
 export interface AccountRoles {
   /** Grants `change.add` and withdraws `change.remove` (dead invitations are replaced by new ones). */

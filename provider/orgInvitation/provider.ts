@@ -10,7 +10,7 @@ import type { OrgInvitationV1, OrgMemberV1, OrgUserResponse, RequestSender } fro
 import { checkWith } from "../common/check";
 import { failure, ResourceError } from "../common/errors";
 import { isUnknown } from "../common/unknowns";
-import { runContext, type RunContext } from "../context";
+import { platformForCheck, runContext, type RunContext } from "../context";
 import { atlas, publicV1 } from "../memberships";
 import { sameSet } from "../common/sets";
 import { expiryHasPassed, isLive, wantsReinvite } from "../memberships/status";
@@ -228,22 +228,6 @@ function idOf(state: OrgInvitationState): string {
   return formatId(state.orgId, state.invitationId ?? state.userId ?? state.username);
 }
 
-/**
- * The platform `check` judges the inputs for: the resource's own `platform`
- * input, else the stack's setting. Undefined when it is not known yet (a
- * preview) or the settings are broken (the client reports that, with its own message).
- */
-function checkedPlatform(news: unknown): Platform | undefined {
-  const declared = news !== null && typeof news === "object" ? (news as Record<string, unknown>).platform : undefined;
-  if (isUnknown(declared)) return undefined;
-  if (isPlatform(declared)) return declared;
-  try {
-    return ctx().platformOf(undefined);
-  } catch {
-    return undefined;
-  }
-}
-
 function localOf(props: Partial<OrgInvitationState>): Local {
   return { reinvite: props.reinvite ?? "on-expiry", adopt: props.adopt ?? false, platform: props.platform };
 }
@@ -254,7 +238,7 @@ export const provider = {
   },
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<OrgInvitationInputs>> {
-    const platform = checkedPlatform(news);
+    const platform = platformForCheck(ctx(), news);
     // Role names are held to the lists of the platform the invitation goes to (Atlas's when it is not known).
     const result = checkWith(orgInvitationInputsSchema(platform ?? "atlas"), news) as pulumi.dynamic.CheckResult<OrgInvitationInputs>;
     if (result.failures?.length) return result;

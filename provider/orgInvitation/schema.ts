@@ -5,47 +5,12 @@
  */
 import { z } from "zod";
 import type { SameKeys } from "../common/types";
-import { canonicalSet, duplicateIndexes } from "../common/sets";
+import { duplicateIndexes } from "../common/sets";
+import { adoptField, emailUsername, hexId, platformField, projectRoleList, reinviteField, roleNameSchema, uniqueSortedList } from "../common/fields";
 import { MEMBERSHIP_STATUSES, REINVITE_POLICIES, type MembershipStatus, type ReinvitePolicy } from "../memberships/status";
 import { PLATFORM, PLATFORMS, type Platform } from "../platform";
 
 export { MEMBERSHIP_STATUSES, REINVITE_POLICIES, type MembershipStatus, type ReinvitePolicy };
-
-const HEX24 = /^[a-f0-9]{24}$/;
-
-/** A required value's message says it is missing, not that `undefined` is not a string. */
-const required = (what: string) => (issue: { input: unknown }) =>
-  issue.input === undefined ? `is required: give ${what}` : `must be ${what}`;
-
-const hexId = (what: string) =>
-  z
-    .string({ error: required(`the ${what}'s 24-character hexadecimal id`) })
-    .trim()
-    .regex(HEX24, `must be the ${what}'s 24-character lowercase hexadecimal id`);
-
-/** Unique strings, stored sorted; a repeated value is reported at its index. */
-function uniqueSortedList<T extends z.ZodType<string>>(item: T, what: string) {
-  return z
-    .array(item, { error: required(`a list of ${what}s`) })
-    .superRefine((items, ctx) => {
-      for (const i of duplicateIndexes(items)) {
-        ctx.addIssue({ code: "custom", path: [i], message: `duplicate ${what} "${items[i]}": list each once` });
-      }
-    })
-    .transform((items) => canonicalSet(items));
-}
-
-/** A role name from `allowed` (the platform's list); anything else is reported with the list. */
-function roleNameSchema(allowed: readonly string[], what: string, platform: Platform) {
-  return z
-    .string({ error: `must be ${what} name such as ${allowed[0]}` })
-    .trim()
-    .pipe(
-      z.enum(allowed as readonly [string, ...string[]], {
-        error: (issue) => `${JSON.stringify(issue.input)} is not ${what} on ${PLATFORM[platform].title}: must be one of ${allowed.join(", ")}`,
-      }),
-    );
-}
 
 /**
  * The inputs of an invitation sent to `platform`'s memberships API:
@@ -55,17 +20,11 @@ export function orgInvitationInputsSchema(platform: Platform) {
   const roles = PLATFORM[platform].invitationRoles;
   const projectRoleSchema = z.strictObject({
     projectId: hexId("project").describe("The project (24 hexadecimal digits), once in the list."),
-    roles: uniqueSortedList(roleNameSchema(roles.project, "a project role", platform), "project role").refine(
-      (r) => r.length >= 1,
-      "give at least one project role",
-    ).describe("At least one project role of the platform, each once."),
+    roles: projectRoleList(platform, roles.project).describe("At least one project role of the platform, each once."),
   });
   return z.strictObject({
     orgId: hexId("organization").describe("The organization (24 hexadecimal digits). Changing it replaces the resource."),
-    // RFC 5321 (4.5.3.1.3): a path is at most 256 octets with its angle brackets, so an address at most 254.
-    username: z.string({ error: required("the person's email address") }).trim().pipe(
-      z.email("must be the person's email address (their MongoDB Cloud username)").max(254, "must be at most 254 characters long: no email address is longer"),
-    )
+    username: emailUsername()
       .describe("The person's MongoDB Cloud username, an email address of at most 254 characters. Changing it replaces the resource; a change of letter case only is not a change."),
     roles: uniqueSortedList(roleNameSchema(roles.org, "an organization role", platform), "organization role").refine(
       (r) => r.length >= 1,
@@ -88,11 +47,11 @@ export function orgInvitationInputsSchema(platform: Platform) {
       .describe("Atlas only: project roles, each project once. Omitted: not managed; `[]`: none. Updated in place."),
     teamIds: uniqueSortedList(hexId("team"), "team id").optional()
       .describe("Teams of the organization the person joins. Omitted: not managed; `[]`: none. Updated in place."),
-    reinvite: z.enum(REINVITE_POLICIES, { error: `must be one of ${REINVITE_POLICIES.map((p) => `"${p}"`).join(", ")}` }).default("on-expiry")
+    reinvite: reinviteField()
       .describe("When to send a new invitation: after expiry, after expiry or rejection, or never."),
-    adopt: z.boolean({ error: "must be true or false" }).default(false)
+    adopt: adoptField()
       .describe("If the person is already a member or already invited, manage that membership instead of failing."),
-    platform: z.enum(PLATFORMS as readonly [Platform, ...Platform[]], { error: `must be one of ${PLATFORMS.join(", ")}` }).optional()
+    platform: platformField()
       .describe("Overrides the stack's `atlasUsers:platform` for this resource."),
   });
 }

@@ -214,7 +214,9 @@ export interface EngineStack {
 }
 
 /** The Pulumi type token of one of this package's resources (`DatabaseUser` → `pulumi-nodejs:dynamic/atlas-users:DatabaseUser`). */
-export function atlasType(resource: "DatabaseUser" | "OrgInvitation" | "CloudUser"): string {
+export function atlasType(
+  resource: "DatabaseUser" | "OrgInvitation" | "CloudUser" | "ProjectMembership" | "Team" | "TeamMembership" | "TeamProjectAccess",
+): string {
   return `pulumi-nodejs:dynamic/atlas-users:${resource}`;
 }
 

@@ -35,6 +35,17 @@ export function addProjectUser(client: RequestSender, groupId: string, body: Pro
   return client.send({ method: "POST", path: apiPath`/api/atlas/v2/groups/${groupId}/users`, version: V2, body });
 }
 
+/** The project's users (pending and active) with this username; usernames are compared case-insensitively by the API. */
+export function listProjectUsersByUsername(client: RequestSender, groupId: string, username: string): Promise<Paginated<ProjectUserResponse>> {
+  return client.send({
+    method: "GET",
+    path: apiPath`/api/atlas/v2/groups/${groupId}/users`,
+    version: V2,
+    query: { username },
+    returns: { what: "a page of project users", fields: ["results"] },
+  });
+}
+
 export function getProjectUser(client: RequestSender, groupId: string, userId: string): Promise<ProjectUserResponse> {
   return client.send({ method: "GET", path: apiPath`/api/atlas/v2/groups/${groupId}/users/${userId}`, version: V2 });
 }

@@ -1,0 +1,1 @@
+export { ProjectMembership, type ProjectMembershipArgs } from "./resource";

@@ -1,0 +1,1 @@
+export { TeamMembership, type TeamMembershipArgs } from "./resource";

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ProviderResource } from "../common/shim";
+import type { SameKeys } from "../common/types";
+import type { TeamMembershipInputsIn } from "./schema";
+
+/** The implementation the engine\'s host loads (see `providerText`). */
+const IMPLEMENTATION = "pulumi-atlas-users/internal/teamMembership/provider";
+
+/** Arguments of a {@link TeamMembership}. */
+export interface TeamMembershipArgs {
+  /** The organization's 24-hex id. Changing it replaces the resource. */
+  orgId: pulumi.Input<string>;
+  /** The team's 24-hex id (a {@link Team}'s `teamId`). Changing it replaces the resource. */
+  teamId: pulumi.Input<string>;
+  /**
+   * The person's email address. They must be a member of the organization or
+   * invited to it: declare their `OrgInvitation` and pass it in `dependsOn`.
+   * Changing it replaces the resource.
+   */
+  username: pulumi.Input<string>;
+  /** If the person is already in the team, manage that membership instead of failing (destroy then takes them out). */
+  adopt?: pulumi.Input<boolean>;
+  /** Overrides the stack setting `atlasUsers:platform` for this resource (teams: Atlas only). */
+  platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
+}
+
+const argsMatchSchema: SameKeys<TeamMembershipArgs, TeamMembershipInputsIn> = true;
+void argsMatchSchema;
+
+/**
+ * One person in one team, pending or accepted. Id: `{orgId}/{teamId}/{username}`.
+ */
+export class TeamMembership extends ProviderResource {
+  declare public readonly orgId: pulumi.Output<string>;
+  declare public readonly teamId: pulumi.Output<string>;
+  declare public readonly username: pulumi.Output<string>;
+  declare public readonly adopt: pulumi.Output<boolean>;
+  declare public readonly platform: pulumi.Output<string | undefined>;
+  /** The person's org user id. */
+  declare public readonly userId: pulumi.Output<string>;
+  /** The person's organization membership: `PENDING` until they accept, then `ACTIVE`. */
+  declare public readonly status: pulumi.Output<"PENDING" | "ACTIVE" | "INVITATION_EXPIRED" | "INVITATION_REJECTED">;
+
+  constructor(name: string, args: TeamMembershipArgs, opts?: pulumi.CustomResourceOptions) {
+    const inputs: Record<keyof TeamMembershipArgs, undefined> = { orgId: undefined, teamId: undefined, username: undefined, adopt: undefined, platform: undefined };
+    super(IMPLEMENTATION, name, { ...inputs, userId: undefined, status: undefined, ...args }, opts, "atlas-users", "TeamMembership");
+  }
+
+  /** Looks up a team membership by id `{orgId}/{teamId}/{username}`. Read-only unless the program also declares it. */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): TeamMembership {
+    return new TeamMembership(name, {} as TeamMembershipArgs, { ...opts, id });
+  }
+}

@@ -1,0 +1,1 @@
+export { TeamProjectAccess, type TeamProjectAccessArgs } from "./resource";
