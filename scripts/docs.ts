@@ -22,6 +22,10 @@ import { CustomDbRoleInputsSchema, CustomDbRoleStateSchema } from "../provider/c
 import { DatabaseUserInputsSchema, DatabaseUserStateSchema } from "../provider/databaseUser/schema";
 import { X509CertificateInputsSchema, X509CertificateStateSchema } from "../provider/x509Certificate/schema";
 import { OrgInvitationStateSchema, orgInvitationInputsSchema } from "../provider/orgInvitation/schema";
+import { ProjectMembershipInputsSchema, ProjectMembershipStateSchema } from "../provider/projectMembership/schema";
+import { TeamInputsSchema, TeamStateSchema } from "../provider/team/schema";
+import { TeamMembershipInputsSchema, TeamMembershipStateSchema } from "../provider/teamMembership/schema";
+import { TeamProjectAccessInputsSchema, TeamProjectAccessStateSchema } from "../provider/teamProjectAccess/schema";
 
 type Schema = z.ZodType;
 
@@ -51,6 +55,7 @@ export interface ResourceDoc {
 
 const ORG = "5f1b2c3d4e5f6a7b8c9d0e1f";
 const PROJECT = "6a7b8c9d0e1f5f1b2c3d4e5f";
+const TEAM = "7c8d9e0f1a2b3c4d5e6f7a8b";
 
 export const RESOURCE_DOCS: readonly ResourceDoc[] = [
   {
@@ -126,6 +131,34 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     })),
     requiredPrefix: "on",
     outputs: CloudUserStateSchema,
+  },
+  {
+    page: "docs/resources/project-membership.md",
+    schemaFile: "provider/projectMembership/schema.ts",
+    variants: [{ label: "atlas", schema: ProjectMembershipInputsSchema, valid: { projectId: PROJECT, username: "ada@example.com", roles: ["GROUP_READ_ONLY"] } }],
+    requiredPrefix: "on",
+    outputs: ProjectMembershipStateSchema,
+  },
+  {
+    page: "docs/resources/team.md",
+    schemaFile: "provider/team/schema.ts",
+    variants: [{ label: "atlas", schema: TeamInputsSchema, valid: { orgId: ORG, name: "platform" } }],
+    requiredPrefix: "on",
+    outputs: TeamStateSchema,
+  },
+  {
+    page: "docs/resources/team-membership.md",
+    schemaFile: "provider/teamMembership/schema.ts",
+    variants: [{ label: "atlas", schema: TeamMembershipInputsSchema, valid: { orgId: ORG, teamId: TEAM, username: "ada@example.com" } }],
+    requiredPrefix: "on",
+    outputs: TeamMembershipStateSchema,
+  },
+  {
+    page: "docs/resources/team-project-access.md",
+    schemaFile: "provider/teamProjectAccess/schema.ts",
+    variants: [{ label: "atlas", schema: TeamProjectAccessInputsSchema, valid: { projectId: PROJECT, teamId: TEAM, roles: ["GROUP_READ_ONLY"] } }],
+    requiredPrefix: "on",
+    outputs: TeamProjectAccessStateSchema,
   },
 ];
 
