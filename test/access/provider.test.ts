@@ -105,16 +105,16 @@ describe("lost answers to creates: one request applied, one object, recognised a
     await emulatorControl.setFaults(emu, [lost("POST", /\/orgs\/[a-f0-9]{24}\/teams$/)]);
     const created = await teamProvider.create(await checked(teamProvider, { orgId, name: "platform" }));
     expect(created.outs).toMatchObject({ orgId, name: "platform" });
-    expect((await store()).teams.filter((t) => t.orgId === orgId)).toEqual([{ id: created.outs.teamId, orgId, name: "platform" }]);
+    expect((await store()).teams.filter((t) => t.orgId === orgId)).toEqual([{ id: created.outs!.teamId, orgId, name: "platform" }]);
     expect(requestsTo(await emulatorControl.requests(emu), "POST", /\/teams$/)).toHaveLength(1);
   });
 
   test("TeamProjectAccess: the access found after a lost POST holds the declared roles: ours", async () => {
     const team = await teamProvider.create(await checked(teamProvider, { orgId, name: "ops" }));
     await emulatorControl.setFaults(emu, [lost("POST", /\/groups\/[a-f0-9]{24}\/teams$/)]);
-    const created = await teamProjectAccessProvider.create(await checked(teamProjectAccessProvider, { projectId, teamId: team.outs.teamId, roles: ["GROUP_OWNER"] }));
-    expect(created.id).toBe(`${projectId}/${team.outs.teamId}`);
-    expect((await store()).teamProjectRoles.filter((r) => r.groupId === projectId)).toEqual([{ teamId: team.outs.teamId, groupId: projectId, roleNames: ["GROUP_OWNER"] }]);
+    const created = await teamProjectAccessProvider.create(await checked(teamProjectAccessProvider, { projectId, teamId: team.outs!.teamId, roles: ["GROUP_OWNER"] }));
+    expect(created.id).toBe(`${projectId}/${team.outs!.teamId}`);
+    expect((await store()).teamProjectRoles.filter((r) => r.groupId === projectId)).toEqual([{ teamId: team.outs!.teamId, groupId: projectId, roleNames: ["GROUP_OWNER"] }]);
     expect(requestsTo(await emulatorControl.requests(emu), "POST", /\/groups\/[a-f0-9]{24}\/teams$/)).toHaveLength(1);
   });
 
@@ -130,16 +130,16 @@ describe("lost answers to creates: one request applied, one object, recognised a
     const team = await teamProvider.create(await checked(teamProvider, { orgId, name: "readers" }));
     await invite("max@example.com");
     await emulatorControl.setFaults(emu, [lost("POST", /:addUser$/)]);
-    const created = await teamMembershipProvider.create(await checked(teamMembershipProvider, { orgId, teamId: team.outs.teamId, username: "max@example.com" }));
-    expect(created.outs).toMatchObject({ status: "PENDING", teamId: team.outs.teamId });
-    expect((await store()).orgMemberships.find((m) => m.orgId === orgId && m.username === "max@example.com")?.teamIds).toEqual([team.outs.teamId]);
+    const created = await teamMembershipProvider.create(await checked(teamMembershipProvider, { orgId, teamId: team.outs!.teamId, username: "max@example.com" }));
+    expect(created.outs).toMatchObject({ status: "PENDING", teamId: team.outs!.teamId });
+    expect((await store()).orgMemberships.find((m) => m.orgId === orgId && m.username === "max@example.com")?.teamIds).toEqual([team.outs!.teamId]);
   });
 });
 
 describe("the API's named errors, explained", () => {
   test("TeamMembership of someone outside the organization: USER_NOT_IN_ORG, invite them first", async () => {
     const team = await teamProvider.create(await checked(teamProvider, { orgId, name: "outsiders" }));
-    const err = await rejectionOf(teamMembershipProvider.create(await checked(teamMembershipProvider, { orgId, teamId: team.outs.teamId, username: "stranger@example.com" })), ResourceError);
+    const err = await rejectionOf(teamMembershipProvider.create(await checked(teamMembershipProvider, { orgId, teamId: team.outs!.teamId, username: "stranger@example.com" })), ResourceError);
     expect(err.code).toBe("USER_NOT_IN_ORG");
     expect(err.message).toMatch(/stranger@example\.com is not a member of organization.*OrgInvitation.*dependsOn/);
     expectNoSecretsIn(err);
@@ -151,7 +151,7 @@ describe("the API's named errors, explained", () => {
     expect(err.code).toBe("ATLAS_USERS_ALREADY_EXISTS");
     expect(err.message).toMatch(/adopt: true/);
     const adopted = await teamProvider.create(await checked(teamProvider, { orgId, name: "dup", adopt: true }));
-    expect((await store()).teams.filter((t) => t.orgId === orgId).map((t) => t.id)).toEqual([adopted.outs.teamId]);
+    expect((await store()).teams.filter((t) => t.orgId === orgId).map((t) => t.id)).toEqual([adopted.outs!.teamId]);
   });
 
   test("the 251st team of an organization: MAX_TEAMS_PER_ORG_EXCEEDED, with the limit and what to do", async () => {
@@ -169,7 +169,7 @@ describe("the API's named errors, explained", () => {
     expect(err.code).toBe("ATLAS_USERS_ALREADY_MEMBER");
     const adopted = await projectMembershipProvider.create(await checked(projectMembershipProvider, { ...news, adopt: true }));
     expect(adopted.outs).toMatchObject({ roles: ["GROUP_READ_ONLY"], heldRoles: ["GROUP_OWNER", "GROUP_READ_ONLY"], rolesBefore: ["GROUP_OWNER"] });
-    await projectMembershipProvider.delete(adopted.id, adopted.outs);
+    await projectMembershipProvider.delete(adopted.id, adopted.outs!);
     const kim = (await store()).orgMemberships.find((m) => m.orgId === orgId && m.username === "kim@example.com");
     expect(kim?.groupRoleAssignments).toEqual([{ groupId: projectId, groupRoles: ["GROUP_OWNER"] }]);
   });

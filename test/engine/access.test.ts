@@ -12,6 +12,7 @@ import { ProjectMembership, Team, TeamMembership, TeamProjectAccess } from "../.
 import { apiClient, serviceAccountToken, type ApiCall, type ApiResponse } from "../support/atlasApi";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { atlasType, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
+import { expectStateMatchesEmulator } from "../support/invariants";
 
 jest.setTimeout(240_000);
 
@@ -58,6 +59,14 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
   const store = async () => (await emulatorControl.state(emu)) as unknown as Store;
   const member = async (username: string) => (await store()).orgMemberships.find((m) => m.orgId === orgId && m.username === username);
   const projectRolesOf = async (username: string) => (await member(username))?.groupRoleAssignments.find((a) => a.groupId === projectId)?.groupRoles.sort();
+  /**
+   * The reliability invariant: the emulator and the state hold the same teams,
+   * team members, team access and memberships. ada and bob were seeded (bob
+   * is the stack's once adopted); an account made by accepting an invitation
+   * is not the stack's, its memberships are.
+   */
+  const invariant = (except: { outsideStack?: string[]; retainedAccounts?: string[] } = {}) =>
+    expectStateMatchesEmulator(stack, emu, { outsideStack: except.outsideStack ?? ["ada@example.com", "bob@example.com"], retainedAccounts: except.retainedAccounts });
   const writes = async () => (await emulatorControl.requests(emu)).filter((r) => r.auth !== "digest-challenge" && !r.path.startsWith("/api/oauth") && r.method !== "GET");
 
   function program(k: Knobs = {}) {
@@ -150,6 +159,8 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
       ].sort(),
     );
 
+    await invariant();
+
     await emulatorControl.clearRequests(emu);
     const preview = await stack.preview();
     expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 4 });
@@ -176,6 +187,7 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
     expect(up.outputs).toMatchObject({ teamName: "platform", accessRoles: ["GROUP_READ_ONLY"], carolRoles: ["GROUP_DATA_ACCESS_READ_ONLY", "GROUP_READ_ONLY"] });
     expect(await projectRolesOf("carol@example.com")).toEqual(["GROUP_DATA_ACCESS_READ_ONLY", "GROUP_READ_ONLY", "GROUP_SEARCH_INDEX_EDITOR"]);
     expect((await member("ada@example.com"))?.teamIds).toEqual([teamId]);
+    await invariant();
     const preview = await stack.preview();
     expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, same: 4 });
   });
@@ -219,6 +231,7 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
     expect((await store()).teamProjectRoles).toEqual([{ teamId, groupId: projectId, roleNames: ["GROUP_DATA_ACCESS_READ_WRITE", "GROUP_READ_ONLY"] }]);
     expect(await projectRolesOf("carol@example.com")).toEqual(["GROUP_CLUSTER_MANAGER", "GROUP_READ_ONLY"]);
     expect(up.outputs.carolStatus).toBe("ACTIVE"); // carol is still an org member: added directly
+    await invariant({ retainedAccounts: ["carol@example.com"] });
   });
 
   test("an invitation that expires unaccepted is re-sent by the next up, without a refresh", async () => {
@@ -261,6 +274,7 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
       seenStatus: "ACTIVE",
     });
     expect((await store()).teamProjectRoles.find((r) => r.teamId === legacyId)?.roleNames).toEqual(["GROUP_OWNER"]);
+    await invariant({ outsideStack: ["ada@example.com"], retainedAccounts: ["bob@example.com", "carol@example.com"] });
   });
 
   test("destroy removes what the program made, and of what it adopted only what it added", async () => {
@@ -273,5 +287,9 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
     // bob held GROUP_OWNER before adoption: it stays; the GROUP_READ_ONLY this program added is gone.
     expect(await projectRolesOf("bob@example.com")).toEqual(["GROUP_OWNER"]);
     expect(await member("ada@example.com")).toMatchObject({ status: "ACTIVE", teamIds: [] });
+    // carol, who accepted, stays a member of the organization (ORG_MEMBER, given by the API with the invitation); nothing else of the stack is left.
+    expect(await member("carol@example.com")).toMatchObject({ status: "ACTIVE", groupRoleAssignments: [] });
+    expect(await member("grace@example.com")).toBeUndefined();
+    expect(await invariant({ outsideStack: ["ada@example.com", "bob@example.com", "carol@example.com"] })).toMatchObject({ teams: [], teamMembers: [], teamProjects: [] });
   });
 });

@@ -307,7 +307,7 @@ describeEngine("faults through the engine", () => {
     expect(statusCounts(calls)[429]).toBe(4);
     // Atlas has no API to delete an account: Carol's stays, and must hold no membership.
     const live = await expectStateMatchesEmulator(stack, emu, { retainedAccounts: ["carol@example.com"] });
-    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [] });
+    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [] });
     expect((await emulatorView(emu)).cloudUsers.map((u) => u.username)).toEqual(["carol@example.com"]);
   });
 });

@@ -9,7 +9,12 @@
  *   ones a CloudUser's declared roles imply (each org role's org, and the org
  *   of each project role's project, which Atlas makes the person a member of);
  * - project memberships, keyed by project and username: an OrgInvitation's
- *   `projectRoles` and a CloudUser's project roles.
+ *   `projectRoles`, a CloudUser's project roles and a ProjectMembership (which
+ *   also makes the person a member of the project's org);
+ * - teams (keyed by org and team id), who is in them (team and username, a
+ *   TeamMembership) and their project access (project and team, a
+ *   TeamProjectAccess). These are compared whoever the people are: a team
+ *   membership of someone seeded outside the stack is still the stack's.
  *
  * A membership counts whatever its status (pending, active, expired,
  * rejected): it is there until someone removes it. Two exceptions, both
@@ -25,6 +30,10 @@ import type { EngineStack } from "./engine";
 export const DATABASE_USER_TYPE = "DatabaseUser";
 export const ORG_INVITATION_TYPE = "OrgInvitation";
 export const CLOUD_USER_TYPE = "CloudUser";
+export const PROJECT_MEMBERSHIP_TYPE = "ProjectMembership";
+export const TEAM_TYPE = "Team";
+export const TEAM_MEMBERSHIP_TYPE = "TeamMembership";
+export const TEAM_PROJECT_ACCESS_TYPE = "TeamProjectAccess";
 
 export const typeName = (type: string) => type.slice(type.lastIndexOf(":") + 1);
 
@@ -37,8 +46,11 @@ interface EmulatorStateView {
     status: string;
     userId: string;
     groupRoleAssignments: { groupId: string; groupRoles: string[] }[];
+    teamIds?: string[];
   }[];
   cloudUsers: { id: string; username: string }[];
+  teams?: { id: string; orgId: string }[];
+  teamProjectRoles?: { teamId: string; groupId: string }[];
 }
 
 export interface IdentitySets {
@@ -50,6 +62,12 @@ export interface IdentitySets {
   orgMembers: string[];
   /** `projectId/username` (lower case), sorted. */
   projectMembers: string[];
+  /** `orgId/teamId`, sorted. */
+  teams: string[];
+  /** `teamId/username` (lower case), sorted. */
+  teamMembers: string[];
+  /** `projectId/teamId`, sorted. */
+  teamProjects: string[];
 }
 
 /** The usernames a comparison leaves out (see the file comment). */
@@ -86,6 +104,9 @@ function identitiesIn(state: EmulatorStateView, except: InvariantExceptions): Id
     projectMembers: memberships
       .flatMap((m) => (m.groupRoleAssignments ?? []).filter((a) => a.groupRoles.length > 0).map((a) => `${a.groupId}/${lower(m.username)}`))
       .sort(),
+    teams: (state.teams ?? []).map((t) => `${t.orgId}/${t.id}`).sort(),
+    teamMembers: state.orgMemberships.flatMap((m) => (m.teamIds ?? []).map((id) => `${id}/${lower(m.username)}`)).sort(),
+    teamProjects: (state.teamProjectRoles ?? []).map((r) => `${r.groupId}/${r.teamId}`).sort(),
   };
 }
 
@@ -100,7 +121,8 @@ interface DeclaredRole {
  * maps a CloudUser's project roles to the org they make the person a member of.
  */
 export async function stateIdentities(stack: EngineStack, projects: readonly { id: string; orgId: string }[] = []): Promise<IdentitySets> {
-  const resources = await stack.resources();
+  // Resources read with `get` (external) are not the stack's.
+  const resources = (await stack.resources()).filter((r) => r.external !== true);
   const outputs = (type: string) => resources.filter((r) => typeName(r.type) === type).map((r) => r.outputs as Record<string, any>);
   const orgOf = new Map(projects.map((p) => [p.id, p.orgId]));
   const invitations = outputs(ORG_INVITATION_TYPE);
@@ -109,6 +131,10 @@ export async function stateIdentities(stack: EngineStack, projects: readonly { i
   const projectMembers: string[] = invitations.flatMap((o) =>
     ((o.projectRoles ?? []) as { projectId: string; roles: string[] }[]).filter((p) => p.roles.length > 0).map((p) => `${p.projectId}/${lower(o.username)}`),
   );
+  for (const o of outputs(PROJECT_MEMBERSHIP_TYPE)) {
+    projectMembers.push(`${o.projectId}/${lower(o.username)}`);
+    orgMembers.push(`${orgOf.get(o.projectId) ?? `(org of project ${o.projectId})`}/${lower(o.username)}`);
+  }
   for (const o of cloudUsers) {
     const roles = (o.roles ?? []) as DeclaredRole[];
     const username = lower(o.username);
@@ -124,6 +150,9 @@ export async function stateIdentities(stack: EngineStack, projects: readonly { i
     cloudUsers: cloudUsers.map((o) => lower(o.username)).sort(),
     orgMembers: orgMembers.sort(),
     projectMembers: projectMembers.sort(),
+    teams: outputs(TEAM_TYPE).map((o) => `${o.orgId}/${o.teamId}`).sort(),
+    teamMembers: outputs(TEAM_MEMBERSHIP_TYPE).map((o) => `${o.teamId}/${lower(o.username)}`).sort(),
+    teamProjects: outputs(TEAM_PROJECT_ACCESS_TYPE).map((o) => `${o.projectId}/${o.teamId}`).sort(),
   };
 }
 
@@ -145,7 +174,7 @@ export async function expectStateMatchesEmulator(stack: EngineStack, emu: Emulat
   ] as const) {
     const found = Object.fromEntries(Object.entries(sets).map(([kind, items]) => [kind, duplicates(items)]));
     expect({ [`duplicatesIn${side}`]: found }).toEqual({
-      [`duplicatesIn${side}`]: { databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [] },
+      [`duplicatesIn${side}`]: { databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [] },
     });
   }
   expect(recorded).toEqual(live);
