@@ -136,6 +136,34 @@ describe("lost answers to creates: one request applied, one object, recognised a
   });
 });
 
+describe("rate limits and server errors on the team and project endpoints: the core's retries, nothing twice", () => {
+  test("429 storms on every create, and 503s on the reads, end in one team, one access, one member, one project membership", async () => {
+    const storm = (method: string, path: RegExp): FaultRule => ({ method, path: path.source, status: 429, retryAfter: 0, times: 2 });
+    await emulatorControl.setFaults(emu, [
+      storm("POST", /\/orgs\/[a-f0-9]{24}\/teams$/),
+      storm("POST", /\/groups\/[a-f0-9]{24}\/teams$/),
+      storm("POST", /:addUser$/),
+      storm("POST", /\/groups\/[a-f0-9]{24}\/users$/),
+      { method: "GET", path: /\/groups\/[a-f0-9]{24}\/teams\/[a-f0-9]{24}$/.source, status: 503, times: 1 },
+    ]);
+    const team = await teamProvider.create(await checked(teamProvider, { orgId, name: "stormy" }));
+    const teamId = team.outs!.teamId;
+    await teamProjectAccessProvider.create(await checked(teamProjectAccessProvider, { projectId, teamId, roles: ["GROUP_READ_ONLY"] }));
+    await invite("rae@example.com");
+    await teamMembershipProvider.create(await checked(teamMembershipProvider, { orgId, teamId, username: "rae@example.com" }));
+    await projectMembershipProvider.create(await checked(projectMembershipProvider, { projectId, username: "sam@example.com", roles: ["GROUP_READ_ONLY"] }));
+
+    const s = await store();
+    expect(s.teams.filter((t) => t.orgId === orgId)).toHaveLength(1);
+    expect(s.teamProjectRoles.filter((r) => r.groupId === projectId)).toEqual([{ teamId, groupId: projectId, roleNames: ["GROUP_READ_ONLY"] }]);
+    expect(s.orgMemberships.find((m) => m.orgId === orgId && m.username === "rae@example.com")?.teamIds).toEqual([teamId]);
+    expect(s.orgMemberships.filter((m) => m.orgId === orgId && m.username === "sam@example.com")).toHaveLength(1);
+    const log = await emulatorControl.requests(emu);
+    expect(requestsTo(log, "POST", /\/orgs\/[a-f0-9]{24}\/teams$/).map((r) => r.status)).toEqual([429, 429, 200]);
+    expect(requestsTo(log, "POST", /\/groups\/[a-f0-9]{24}\/users$/).map((r) => r.status)).toEqual([429, 429, 201]);
+  });
+});
+
 describe("the API's named errors, explained", () => {
   test("TeamMembership of someone outside the organization: USER_NOT_IN_ORG, invite them first", async () => {
     const team = await teamProvider.create(await checked(teamProvider, { orgId, name: "outsiders" }));
