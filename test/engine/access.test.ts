@@ -101,7 +101,15 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
       if (k.getIds) {
         const seenTeam = Team.get("seen-team", k.getIds.team);
         const seenMember = ProjectMembership.get("seen-carol", k.getIds.membership);
-        Object.assign(out, { seenTeamName: seenTeam.name, seenRoles: seenMember.roles, seenStatus: seenMember.status });
+        const seenAda = TeamMembership.get("seen-ada", `${orgId}/${k.getIds.team.split("/")[1]}/ada@example.com`);
+        const seenAccess = TeamProjectAccess.get("seen-access", `${projectId}/${k.getIds.team.split("/")[1]}`);
+        Object.assign(out, {
+          seenTeamName: seenTeam.name,
+          seenRoles: seenMember.roles,
+          seenStatus: seenMember.status,
+          seenAdaUserId: seenAda.userId,
+          seenAccessRoles: seenAccess.roles,
+        });
       }
       if (k.wrongPlatform) new Team("cm", { orgId, name: "cm", platform: "cloud-manager" });
       return out;
@@ -176,11 +184,12 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
 
     const refresh = await stack.refresh();
     expect(refresh.summary).toMatchObject({ delete: 1 }); // ada is no longer in the team: dropped
-    const byType = async (t: "Team" | "TeamProjectAccess" | "ProjectMembership") => (await stack.resources(atlasType(t)))[0]?.outputs;
-    expect(await byType("Team")).toMatchObject({ name: "renamed" });
-    expect(await byType("TeamProjectAccess")).toMatchObject({ roles: ["GROUP_OWNER"] });
-    expect(await byType("ProjectMembership")).toMatchObject({ roles: ["GROUP_READ_ONLY"], heldRoles: ["GROUP_READ_ONLY", "GROUP_SEARCH_INDEX_EDITOR"] });
-    expect(await stack.resources(atlasType("TeamMembership"))).toEqual([]);
+    const all = await stack.resources(); // one export for every check below
+    const byType = (t: "Team" | "TeamMembership" | "TeamProjectAccess" | "ProjectMembership") => all.filter((r) => r.type === atlasType(t)).map((r) => r.outputs);
+    expect(byType("Team")).toMatchObject([{ name: "renamed" }]);
+    expect(byType("TeamProjectAccess")).toMatchObject([{ roles: ["GROUP_OWNER"] }]);
+    expect(byType("ProjectMembership")).toMatchObject([{ roles: ["GROUP_READ_ONLY"], heldRoles: ["GROUP_READ_ONLY", "GROUP_SEARCH_INDEX_EDITOR"] }]);
+    expect(byType("TeamMembership")).toEqual([]);
 
     const up = await stack.up();
     expect(up.summary).toMatchObject({ create: 1, update: 3, replace: 0, delete: 0 });
@@ -272,6 +281,8 @@ describeEngine("ProjectMembership, Team, TeamMembership, TeamProjectAccess throu
       seenTeamName: "platform-eng",
       seenRoles: ["GROUP_CLUSTER_MANAGER", "GROUP_READ_ONLY"],
       seenStatus: "ACTIVE",
+      seenAdaUserId: adaId,
+      seenAccessRoles: ["GROUP_DATA_ACCESS_READ_WRITE", "GROUP_READ_ONLY"],
     });
     expect((await store()).teamProjectRoles.find((r) => r.teamId === legacyId)?.roleNames).toEqual(["GROUP_OWNER"]);
     await invariant({ outsideStack: ["ada@example.com"], retainedAccounts: ["bob@example.com", "carol@example.com"] });
