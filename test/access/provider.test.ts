@@ -203,6 +203,28 @@ describe("the API's named errors, explained", () => {
   });
 });
 
+describe("ProjectMembership's invitation lifecycle", () => {
+  test("declined: left as it is by default (status tells), invited again under on-expiry-or-rejection", async () => {
+    const news = await checked<Record<string, unknown>>(projectMembershipProvider, { projectId, username: "noor@example.com", roles: ["GROUP_READ_ONLY"] });
+    const created = await projectMembershipProvider.create(news as never);
+    await emulatorControl.rejectInvitation(emu, orgId, created.outs!.userId);
+    const read = await projectMembershipProvider.read(created.id, created.outs!);
+    expect(read.props).toMatchObject({ status: "INVITATION_REJECTED", roles: ["GROUP_READ_ONLY"] });
+    expect(await projectMembershipProvider.diff(created.id, read.props!, news as never)).toMatchObject({ changes: false });
+
+    await emulatorControl.clearRequests(emu);
+    const kept = await projectMembershipProvider.update(created.id, read.props!, news as never);
+    expect(kept.outs).toMatchObject({ status: "INVITATION_REJECTED" });
+    expect((await emulatorControl.requests(emu)).filter((r) => r.method !== "GET" && r.auth !== "digest-challenge")).toEqual([]);
+
+    const again = { ...news, reinvite: "on-expiry-or-rejection" };
+    expect(await projectMembershipProvider.diff(created.id, read.props!, again as never)).toMatchObject({ changes: true, replaces: [] });
+    const reinvited = await projectMembershipProvider.update(created.id, read.props!, again as never);
+    expect(reinvited.outs).toMatchObject({ status: "PENDING", roles: ["GROUP_READ_ONLY"] });
+    expect((await store()).orgMemberships.filter((m) => m.orgId === orgId && m.username === "noor@example.com")).toMatchObject([{ status: "PENDING" }]);
+  });
+});
+
 describe("ProjectMembership's diff rule (pure)", () => {
   const now = new Date("2026-06-01T00:00:00Z");
   const olds = {
