@@ -135,3 +135,20 @@ export function platformForCheck(context: RunContext, news: unknown): Platform |
     return undefined;
   }
 }
+
+/**
+ * What one provider object keeps: the context `configure` built (the
+ * environment alone if the engine never called it), and a client for a
+ * resource's platform.
+ */
+export function providerContext() {
+  let configured: RunContext | undefined;
+  const ctx = (): RunContext => (configured ??= runContext());
+  return {
+    ctx,
+    clientFor: (platform: Platform | undefined) => ctx().client(ctx().platformOf(platform)),
+    configure: async (req: ConfigureRequestLike): Promise<void> => {
+      configured = runContext(req);
+    },
+  };
+}

@@ -11,16 +11,14 @@ import type { ProjectUserResponse } from "../client/operations/projectUsers";
 import { checkOnPlatform } from "../common/check";
 import { splitId } from "../common/diff";
 import { failure, ResourceError } from "../common/errors";
-import { platformForCheck, runContext, type RunContext } from "../context";
+import { platformForCheck, providerContext } from "../context";
 import { atlas } from "../memberships";
 import { limitHint } from "../memberships/limits";
 import { isLive, wantsReinvite } from "../memberships/status";
 import { formatId, inputsOfState, planDiff, roleChange, stateFromApi } from "./model";
 import { ProjectMembershipInputsSchema, type ProjectMembershipInputs, type ProjectMembershipState } from "./schema";
 
-let configured: RunContext | undefined;
-const ctx = (): RunContext => (configured ??= runContext());
-const clientFor = (platform: ProjectMembershipInputs["platform"]) => ctx().client(ctx().platformOf(platform));
+const { ctx, clientFor, configure } = providerContext();
 
 const PREPOSITION = { adding: "to", reading: "in", updating: "in", removing: "from" } as const;
 
@@ -60,13 +58,10 @@ async function invite(client: RequestSender, inputs: ProjectMembershipInputs, ta
 }
 
 export const provider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configured = runContext(req);
-  },
+  configure,
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<ProjectMembershipInputs>> {
-    const platform = platformForCheck(ctx(), news);
-    return checkOnPlatform(ProjectMembershipInputsSchema, news, platform, "supportsProjectMemberships", "ProjectMembership") as pulumi.dynamic.CheckResult<ProjectMembershipInputs>;
+    return checkOnPlatform(ProjectMembershipInputsSchema, news, platformForCheck(ctx(), news), "supportsProjectMemberships", "ProjectMembership") as pulumi.dynamic.CheckResult<ProjectMembershipInputs>;
   },
 
   async diff(_id: string, olds: Partial<ProjectMembershipState>, news: ProjectMembershipInputs): Promise<pulumi.dynamic.DiffResult> {

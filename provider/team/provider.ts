@@ -12,14 +12,12 @@ import { checkOnPlatform } from "../common/check";
 import { splitId } from "../common/diff";
 import { failure, orUndefined, ResourceError } from "../common/errors";
 import { createOnce, resendIfAnswerLost } from "../common/lostResponse";
-import { platformForCheck, runContext, type RunContext } from "../context";
+import { platformForCheck, providerContext } from "../context";
 import { limitHint } from "../memberships/limits";
 import { formatId, inputsOfState, planDiff, stateFromApi } from "./model";
 import { TeamInputsSchema, type TeamInputs, type TeamState } from "./schema";
 
-let configured: RunContext | undefined;
-const ctx = (): RunContext => (configured ??= runContext());
-const clientFor = (platform: TeamInputs["platform"]) => ctx().client(ctx().platformOf(platform));
+const { ctx, clientFor, configure } = providerContext();
 
 const step = (action: string, name: string, orgId: string) => `${action} team "${name}" in organization ${orgId}`;
 
@@ -44,9 +42,7 @@ function create(client: RequestSender, inputs: TeamInputs): Promise<TeamResponse
 }
 
 export const provider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configured = runContext(req);
-  },
+  configure,
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<TeamInputs>> {
     return checkOnPlatform(TeamInputsSchema, news, platformForCheck(ctx(), news), "supportsTeams", "Team") as pulumi.dynamic.CheckResult<TeamInputs>;

@@ -10,16 +10,14 @@ import type { OrgUserResponse, RequestSender } from "../client/operations/orgUse
 import { checkOnPlatform } from "../common/check";
 import { splitId } from "../common/diff";
 import { failure, ResourceError } from "../common/errors";
-import { platformForCheck, runContext, type RunContext } from "../context";
+import { platformForCheck, providerContext } from "../context";
 import { atlas, teams } from "../memberships";
 import { limitHint } from "../memberships/limits";
 import { isLive } from "../memberships/status";
 import { formatId, inputsOfState, planDiff, stateFromOrgUser } from "./model";
 import { TeamMembershipInputsSchema, type TeamMembershipInputs, type TeamMembershipState } from "./schema";
 
-let configured: RunContext | undefined;
-const ctx = (): RunContext => (configured ??= runContext());
-const clientFor = (platform: TeamMembershipInputs["platform"]) => ctx().client(ctx().platformOf(platform));
+const { ctx, clientFor, configure } = providerContext();
 
 const step = (action: string, who: { username?: string; teamId: string }) => `${action} ${who.username ?? "a member"} ${action === "adding" ? "to" : "in"} team ${who.teamId}`;
 
@@ -54,13 +52,10 @@ async function join(client: RequestSender, inputs: TeamMembershipInputs, member:
 }
 
 export const provider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configured = runContext(req);
-  },
+  configure,
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<TeamMembershipInputs>> {
-    const platform = platformForCheck(ctx(), news);
-    return checkOnPlatform(TeamMembershipInputsSchema, news, platform, "supportsTeams", "TeamMembership") as pulumi.dynamic.CheckResult<TeamMembershipInputs>;
+    return checkOnPlatform(TeamMembershipInputsSchema, news, platformForCheck(ctx(), news), "supportsTeams", "TeamMembership") as pulumi.dynamic.CheckResult<TeamMembershipInputs>;
   },
 
   async diff(_id: string, olds: Partial<TeamMembershipState>, news: TeamMembershipInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -12,15 +12,13 @@ import { checkOnPlatform } from "../common/check";
 import { splitId } from "../common/diff";
 import { failure, ResourceError } from "../common/errors";
 import { sameSet } from "../common/sets";
-import { platformForCheck, runContext, type RunContext } from "../context";
+import { platformForCheck, providerContext } from "../context";
 import { teams } from "../memberships";
 import { limitHint } from "../memberships/limits";
 import { formatId, planDiff, stateFromApi } from "./model";
 import { TeamProjectAccessInputsSchema, type TeamProjectAccessInputs, type TeamProjectAccessState } from "./schema";
 
-let configured: RunContext | undefined;
-const ctx = (): RunContext => (configured ??= runContext());
-const clientFor = (platform: TeamProjectAccessInputs["platform"]) => ctx().client(ctx().platformOf(platform));
+const { ctx, clientFor, configure } = providerContext();
 
 const step = (action: string, teamId: string, projectId: string) => `${action} the access of team ${teamId} to project ${projectId}`;
 
@@ -51,13 +49,10 @@ async function grant(client: RequestSender, inputs: TeamProjectAccessInputs): Pr
 }
 
 export const provider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    configured = runContext(req);
-  },
+  configure,
 
   async check(_olds: unknown, news: unknown): Promise<pulumi.dynamic.CheckResult<TeamProjectAccessInputs>> {
-    const platform = platformForCheck(ctx(), news);
-    return checkOnPlatform(TeamProjectAccessInputsSchema, news, platform, "supportsTeams", "TeamProjectAccess") as pulumi.dynamic.CheckResult<TeamProjectAccessInputs>;
+    return checkOnPlatform(TeamProjectAccessInputsSchema, news, platformForCheck(ctx(), news), "supportsTeams", "TeamProjectAccess") as pulumi.dynamic.CheckResult<TeamProjectAccessInputs>;
   },
 
   async diff(_id: string, olds: Partial<TeamProjectAccessState>, news: TeamProjectAccessInputs): Promise<pulumi.dynamic.DiffResult> {
