@@ -475,6 +475,22 @@ export const ARGS_DOCS: readonly ArgsDoc[] = [
       },
     },
   },
+  {
+    file: "provider/projectMembership/resource.ts",
+    name: "ProjectMembershipArgs",
+    about: "Arguments of a {@link ProjectMembership}.",
+    schema: ProjectMembershipInputsSchema,
+    nested: {},
+  },
+  { file: "provider/team/resource.ts", name: "TeamArgs", about: "Arguments of a {@link Team}.", schema: TeamInputsSchema, nested: {} },
+  { file: "provider/teamMembership/resource.ts", name: "TeamMembershipArgs", about: "Arguments of a {@link TeamMembership}.", schema: TeamMembershipInputsSchema, nested: {} },
+  {
+    file: "provider/teamProjectAccess/resource.ts",
+    name: "TeamProjectAccessArgs",
+    about: "Arguments of a {@link TeamProjectAccess}.",
+    schema: TeamProjectAccessInputsSchema,
+    nested: {},
+  },
 ];
 
 /** A doc comment, wrapped at about 110 columns. */

@@ -7,27 +7,35 @@ import type { ProjectMembershipInputsIn } from "./schema";
 /** The implementation the engine\'s host loads (see `providerText`). */
 const IMPLEMENTATION = "pulumi-atlas-users/internal/projectMembership/provider";
 
+// BEGIN GENERATED: args
+// Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
+
 /** Arguments of a {@link ProjectMembership}. */
 export interface ProjectMembershipArgs {
-  /** The project's 24-hex id. Changing it replaces the resource. */
+  /** The project (24 hexadecimal digits). Changing it replaces the resource. */
   projectId: pulumi.Input<string>;
-  /** The person's email address; someone not yet in the organization is invited. Changing it replaces the resource. */
-  username: pulumi.Input<string>;
-  /** Project roles such as `GROUP_READ_ONLY` (at least one). Updated in place by the difference; roles others gave stay. */
-  roles: pulumi.Input<pulumi.Input<AtlasProjectRole>[]>;
   /**
-   * When to send a new invitation: `"on-expiry"` (default) when it expired
-   * unaccepted; `"on-expiry-or-rejection"` also when it was declined; `"never"`.
+   * The person's MongoDB Cloud username, an email address. Someone not yet in the organization is invited to
+   * it (as `ORG_MEMBER`). Changing it replaces the resource; a change of letter case only is not a change.
    */
+  username: pulumi.Input<string>;
+  /**
+   * At least one Atlas project role, each once; order does not matter. Updated in place by the difference
+   * only: roles given by others stay.
+   */
+  roles: pulumi.Input<pulumi.Input<string>[]>;
+  /** When to send a new invitation: after expiry (default), after expiry or rejection, or never. */
   reinvite?: pulumi.Input<"on-expiry" | "on-expiry-or-rejection" | "never">;
   /**
-   * When the person is already in the project, manage that membership instead
-   * of failing: the declared roles are added, and destroy takes away only those.
+   * If the person is already in the project, manage that membership instead of failing: the declared roles
+   * are added, and destroy takes away only those the person did not hold before.
    */
   adopt?: pulumi.Input<boolean>;
-  /** Overrides the stack setting `atlasUsers:platform` for this resource (Atlas only). */
+  /** Overrides the stack's `atlasUsers:platform` for this resource (Atlas only). */
   platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
 }
+
+// END GENERATED: args
 
 const argsMatchSchema: SameKeys<ProjectMembershipArgs, ProjectMembershipInputsIn> = true;
 void argsMatchSchema;

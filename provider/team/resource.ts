@@ -6,17 +6,25 @@ import type { TeamInputsIn } from "./schema";
 /** The implementation the engine\'s host loads (see `providerText`). */
 const IMPLEMENTATION = "pulumi-atlas-users/internal/team/provider";
 
+// BEGIN GENERATED: args
+// Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
+
 /** Arguments of a {@link Team}. */
 export interface TeamArgs {
-  /** The organization's 24-hex id. Changing it replaces the team. */
+  /** The organization (24 hexadecimal digits). Changing it replaces the team. */
   orgId: pulumi.Input<string>;
-  /** The team's name, unique in the organization. Renaming is an update in place. */
+  /** The team's name, unique in the organization (letter case aside). Renaming is an update in place. */
   name: pulumi.Input<string>;
-  /** If a team with this name already exists, manage it instead of failing (destroy then deletes it). */
+  /**
+   * If a team with this name already exists, manage it instead of failing. Destroying the resource then
+   * deletes it.
+   */
   adopt?: pulumi.Input<boolean>;
-  /** Overrides the stack setting `atlasUsers:platform` for this resource (teams: Atlas only). */
+  /** Overrides the stack's `atlasUsers:platform` for this resource (teams: Atlas only). */
   platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
 }
+
+// END GENERATED: args
 
 const argsMatchSchema: SameKeys<TeamArgs, TeamInputsIn> = true;
 void argsMatchSchema;

@@ -6,23 +6,30 @@ import type { TeamMembershipInputsIn } from "./schema";
 /** The implementation the engine\'s host loads (see `providerText`). */
 const IMPLEMENTATION = "pulumi-atlas-users/internal/teamMembership/provider";
 
+// BEGIN GENERATED: args
+// Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
+
 /** Arguments of a {@link TeamMembership}. */
 export interface TeamMembershipArgs {
-  /** The organization's 24-hex id. Changing it replaces the resource. */
+  /** The organization of the team (24 hexadecimal digits). Changing it replaces the resource. */
   orgId: pulumi.Input<string>;
-  /** The team's 24-hex id (a {@link Team}'s `teamId`). Changing it replaces the resource. */
+  /** The team (a `Team`'s `teamId`). Changing it replaces the resource. */
   teamId: pulumi.Input<string>;
   /**
-   * The person's email address. They must be a member of the organization or
-   * invited to it: declare their `OrgInvitation` and pass it in `dependsOn`.
-   * Changing it replaces the resource.
+   * The person's MongoDB Cloud username, an email address; they must be a member of the organization or
+   * invited to it (an `OrgInvitation`, with `dependsOn`). Changing it replaces the resource.
    */
   username: pulumi.Input<string>;
-  /** If the person is already in the team, manage that membership instead of failing (destroy then takes them out). */
+  /**
+   * If the person is already in the team, manage that membership instead of failing. Destroying the resource
+   * then takes them out.
+   */
   adopt?: pulumi.Input<boolean>;
-  /** Overrides the stack setting `atlasUsers:platform` for this resource (teams: Atlas only). */
+  /** Overrides the stack's `atlasUsers:platform` for this resource (teams: Atlas only). */
   platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
 }
+
+// END GENERATED: args
 
 const argsMatchSchema: SameKeys<TeamMembershipArgs, TeamMembershipInputsIn> = true;
 void argsMatchSchema;

@@ -7,19 +7,30 @@ import type { TeamProjectAccessInputsIn } from "./schema";
 /** The implementation the engine\'s host loads (see `providerText`). */
 const IMPLEMENTATION = "pulumi-atlas-users/internal/teamProjectAccess/provider";
 
+// BEGIN GENERATED: args
+// Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
+
 /** Arguments of a {@link TeamProjectAccess}. */
 export interface TeamProjectAccessArgs {
-  /** The project's 24-hex id. Changing it replaces the resource. */
+  /** The project (24 hexadecimal digits). Changing it replaces the resource. */
   projectId: pulumi.Input<string>;
-  /** The team's 24-hex id (a {@link Team}'s `teamId`). Changing it replaces the resource. */
+  /** The team (a `Team`'s `teamId`), of the project's organization. Changing it replaces the resource. */
   teamId: pulumi.Input<string>;
-  /** Project roles such as `GROUP_READ_ONLY` (at least one). Updated in place. */
-  roles: pulumi.Input<pulumi.Input<AtlasProjectRole>[]>;
-  /** If the team already has access to the project, manage it instead of failing (destroy then removes it). */
+  /**
+   * At least one Atlas project role, each once; order does not matter. Updated in place (the team's whole
+   * role set).
+   */
+  roles: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * If the team already has access to the project, manage it instead of failing. Destroying the resource then
+   * removes that access.
+   */
   adopt?: pulumi.Input<boolean>;
-  /** Overrides the stack setting `atlasUsers:platform` for this resource (teams: Atlas only). */
+  /** Overrides the stack's `atlasUsers:platform` for this resource (teams: Atlas only). */
   platform?: pulumi.Input<"atlas" | "atlas-v1" | "cloud-manager" | "ops-manager">;
 }
+
+// END GENERATED: args
 
 const argsMatchSchema: SameKeys<TeamProjectAccessArgs, TeamProjectAccessInputsIn> = true;
 void argsMatchSchema;
