@@ -20,6 +20,7 @@ import { checkWith } from "../common/check";
 import { failure, orUndefined, ResourceError } from "../common/errors";
 import { createOnce, resendIfAnswerLost } from "../common/lostResponse";
 import { note } from "../common/notes";
+import { ownerUnknown } from "../common/ownership";
 import { sameSet } from "../common/sets";
 import { runContext, type RunContext } from "../context";
 import { accountRolesFor } from "../memberships";
@@ -200,7 +201,8 @@ export const provider = {
           step: `creating ${what}`,
           detail:
             `an account with username ${inputs.username} already exists (${err instanceof Error ? err.message : String(err)}). ` +
-            "Set adopt: true on this resource to manage the existing account, or choose another username.",
+            "Set adopt: true on this resource to manage the existing account, or choose another username. " +
+            `${ownerUnknown("account")}.`,
           cause: err,
         });
       }
