@@ -173,6 +173,8 @@ interface Def {
   element?: Schema;
   shape?: Record<string, Schema>;
   entries?: Record<string, string>;
+  /** A union's members. */
+  options?: Schema[];
   format?: string;
   defaultValue?: unknown;
   values?: unknown[];
@@ -262,6 +264,8 @@ function typeText(schema: Schema): string {
       return "object";
     case "literal":
       return ((def.values ?? []) as unknown[]).map((v) => code(JSON.stringify(v))).join(" \\| ");
+    case "union":
+      return (def.options ?? []).map(typeText).join(" \\| ");
     default:
       throw new Error(`docs: no table text for a zod ${def.type}`);
   }
@@ -529,6 +533,8 @@ function argType(schema: Schema, nestedName?: string): string {
       if (!item) throw new Error("docs: a list of objects needs a nested Args name");
       return `pulumi.Input<${item}>[]`;
     }
+    case "union":
+      return (def.options ?? []).map((o) => argType(o)).join(" | ");
     default:
       throw new Error(`docs: no argument type for a zod ${def.type}`);
   }

@@ -189,6 +189,36 @@ export function toRefreshedInputs(outputs: CloudUserOutputs, previous: Partial<C
   return inputs;
 }
 
+/**
+ * Whether an existing account carries nothing but what this resource's create
+ * request would have made, so that it may be this stack's own (a create whose
+ * answer was lost, or whose run was killed, before the state recorded it):
+ * the same username and, for every profile field the platform's create takes,
+ * the value the program declares (absent where it declares none); never
+ * logged into; in no team; holding (`roles`) and invited to (`invited`: the
+ * roles of its invitations to the declared orgs) declared roles only, and
+ * every declared org or global role either (the create asks for them all;
+ * invitations do not list project roles). What it cannot tell: the password
+ * (no API returns it), invitations to orgs the program does not name, and an
+ * identical account someone else created with the same roles (or, with none
+ * declared, with none) that nobody has logged into yet.
+ */
+export function carriesOnlyDeclared(user: CloudUserResponse, inputs: CloudUserInputs, platform: Platform, invited: readonly CloudUserRole[]): boolean {
+  const sent = toCreateBody(inputs, platform);
+  const text = (v: string | undefined) => (v === undefined || v === "" ? undefined : v.toLowerCase());
+  const declared = inputs.roles ?? [];
+  const held = (user.roles ?? []).map(fromApiRole);
+  return (
+    text(user.username) === text(sent.username) &&
+    PLATFORM[platform].createFields.every((field) => text(user[field]) === text(sent[field])) &&
+    !user.lastAuth &&
+    (user.teamIds ?? []).length === 0 &&
+    roleDifference(held, declared).length === 0 &&
+    roleDifference(invited, declared).length === 0 &&
+    roleDifference(declared.filter((r) => r.projectId === undefined), [...held, ...invited]).length === 0
+  );
+}
+
 /** Role changes from one declaration to the next. */
 export function roleChanges(
   olds: readonly CloudUserRole[],

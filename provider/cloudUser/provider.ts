@@ -20,13 +20,15 @@ import { checkWith } from "../common/check";
 import { failure, orUndefined, ResourceError } from "../common/errors";
 import { createOnce, resendIfAnswerLost } from "../common/lostResponse";
 import { note } from "../common/notes";
+import { ownerUnknown } from "../common/ownership";
 import { sameSet } from "../common/sets";
 import { runContext, type RunContext } from "../context";
 import { accountRolesFor } from "../memberships";
-import { describeRole } from "../memberships/roles";
+import { describeRole, groupRoles } from "../memberships/roles";
 import { wantsReinvite, type RoleStanding } from "../memberships/status";
 import { PLATFORM, sameAccountStore, type Platform } from "../platform";
 import {
+  carriesOnlyDeclared,
   changedProfileFields,
   forbiddenChanges,
   forbiddenRoleChanges,
@@ -127,6 +129,19 @@ async function outputsOf(
   return toOutputs(user, declared, platform, await standingOf(client, platform, user, declared, now));
 }
 
+/**
+ * Where accounts can be deleted (the only place the answer changes what
+ * destroy does): whether an account met at create may be this stack's own,
+ * one it created without recording it. Neither the account nor its invitations
+ * can carry a mark, so this is judged from what the account carries
+ * (see `carriesOnlyDeclared`).
+ */
+async function isThisStacksOwn(client: AtlasClient, platform: Platform, user: CloudUserResponse, inputs: CloudUserInputs): Promise<boolean> {
+  if (!PLATFORM[platform].canDeleteAccounts) return false;
+  const orgIds = groupRoles(inputs.roles ?? []).orgs.keys();
+  return carriesOnlyDeclared(user, inputs, platform, await accountRolesFor(platform).invitedRoles(client, user.username, orgIds));
+}
+
 export const provider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     configured = runContext(req);
@@ -186,12 +201,22 @@ export const provider = {
           step: `creating ${what}`,
           detail:
             `an account with username ${inputs.username} already exists (${err instanceof Error ? err.message : String(err)}). ` +
-            "Set adopt: true on this resource to manage the existing account, or choose another username.",
+            "Set adopt: true on this resource to manage the existing account, or choose another username. " +
+            `${ownerUnknown("account")}.`,
           cause: err,
         });
       }
       try {
         const found = existing ?? (await getCloudUserByName(client, api, inputs.username));
+        if (await isThisStacksOwn(client, platform, found, inputs)) {
+          // Nothing to keep at destroy: it is managed as if this resource had created it (which it most likely did).
+          note(
+            `adopted ${PLATFORM[platform].title} account ${inputs.username} as this stack's own: it carries nothing but what this resource ` +
+              "declares (profile, roles, invitations; no team) and was never logged into, as after a create whose run was killed or whose answer " +
+              "was lost. Destroy will delete it",
+          );
+          return await bringToDeclaredState(client, platform, found, inputs, []);
+        }
         // Adopting grants the declared roles the account lacks; roles it holds beyond them are left alone.
         const held = (found.roles ?? []).map(fromApiRole);
         const declared = inputs.roles ?? [];
@@ -293,14 +318,16 @@ export const provider = {
 async function releaseAdoptedAccount(client: AtlasClient, platform: Platform, user: { id: string; username: string }, added: readonly CloudUserRole[]): Promise<void> {
   const current = await getCloudUser(client, PLATFORM[platform].usersApi, user.id);
   const held = (current.roles ?? []).map(fromApiRole);
-  const remaining = roleDifference(held, added);
-  if (remaining.length !== held.length) {
+  const removed = roleIntersection(held, added);
+  if (removed.length > 0) {
     // The body sets absolute values: resending it after a lost answer is safe.
-    await resendIfAnswerLost(() => updateOpsManagerUser(client, user.id, { roles: remaining.map(toApiRole) }));
+    await resendIfAnswerLost(() => updateOpsManagerUser(client, user.id, { roles: roleDifference(held, added).map(toApiRole) }));
   }
-  await accountRolesFor(platform).withdrawInvitations(client, user.username, added);
+  const withdrawn = await accountRolesFor(platform).withdrawInvitations(client, user.username, added);
+  // Says what was done, not what was meant: roles already gone and invitations not found are not claimed.
   note(
-    `kept ${PLATFORM[platform].title} account ${user.username}: it existed before this resource adopted it, so destroy removed only the roles ` +
-      `the resource added (${added.map(describeRole).join(", ") || "none"}), and withdrew their invitations, instead of deleting the account`,
+    `kept ${PLATFORM[platform].title} account ${user.username}: it existed before this resource adopted it, so destroy did not delete it; ` +
+      `it removed the roles the resource added that the account held (${removed.map(describeRole).join(", ") || "none"}) and withdrew the ` +
+      `invitations to ${withdrawn.length > 0 ? withdrawn.map((orgId) => `organization ${orgId}`).join(", ") : "no organization (none was waiting)"}`,
   );
 }

@@ -102,7 +102,7 @@ export class CloudUser extends ProviderResource {
   declare public readonly invitationsExpireAt: pulumi.Output<string | undefined>;
   /** Roles an adopted account held before this resource managed it: delete leaves them (and their memberships) alone. */
   declare public readonly preexistingRoles: pulumi.Output<CloudUserRoleState[] | undefined>;
-  /** True when this resource adopted an account that already existed: on Ops Manager, destroy keeps that account. */
+  /** True when this resource adopted an account that already existed (not recognised as this stack's own): on Ops Manager, destroy keeps that account. */
   declare public readonly adoptedExisting: pulumi.Output<boolean | undefined>;
   declare public readonly teamIds: pulumi.Output<string[]>;
   declare public readonly createdAt: pulumi.Output<string | undefined>;

@@ -213,9 +213,9 @@ export const CloudUserStateSchema = z.object({
   invitationsExpireAt: z.string().optional()
     .describe("When the earliest of those invitations expires; an `up` after that asks the API and, under `reinvite`, sends it again."),
   preexistingRoles: z.array(CloudUserRoleSchema).optional()
-    .describe("For an adopted account, the roles it held then (empty when the resource created it); delete leaves them alone."),
+    .describe("For an adopted account, the roles it held then (empty when the resource created it, or adopted it as this stack's own); delete leaves them alone."),
   adoptedExisting: z.boolean().optional()
-    .describe("`true` when the resource adopted an account that already existed (Ops Manager's destroy then keeps the account)."),
+    .describe("`true` when the resource adopted an account that already existed and was not recognised as this stack's own (Ops Manager's destroy then keeps the account)."),
   teamIds: z.array(z.string()).describe("The teams the account belongs to, as reported."),
   createdAt: z.string().optional().describe("When the account was created, as reported."),
   lastAuth: z.string().optional().describe("The person's last login, as reported."),

@@ -15,6 +15,8 @@ import {
   AUTH_TYPE_PROPERTIES,
   authKindOf,
   defaultDatabaseName,
+  OWNER_LABEL,
+  type DatabaseUserLabel,
   type AuthTypeProperty,
   type DatabaseUserInputs,
   type DatabaseUserState,
@@ -96,19 +98,36 @@ export interface StateCarryOver {
   password?: string;
   expiresIn?: string;
   onExpiry?: "recreate" | "fail";
-  adopt?: boolean;
+  adopt?: DatabaseUserState["adopt"];
+  owner?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Ownership
+
+/** The declared labels with the ownership label (naming `owner`) added, when there is an owner. */
+export function withOwnerLabel(labels: readonly DatabaseUserLabel[], owner: string | undefined): DatabaseUserLabel[] {
+  const declared = labels.filter((l) => l.key !== OWNER_LABEL);
+  return canonicalSet(owner === undefined ? declared : [...declared, { key: OWNER_LABEL, value: owner }]);
+}
+
+/** The stack that took over a user this stack owned, as the state last saw it (after a refresh); undefined while it is this stack's. */
+export function takenOverBy(state: Pick<DatabaseUserState, "owner" | "ownedBy">): string | undefined {
+  return state.owner !== undefined && state.ownedBy !== undefined && state.ownedBy !== state.owner ? state.ownedBy : undefined;
 }
 
 /** API response → resource state (outputs). */
 export function stateFromApi(api: DatabaseUserResponse, projectId: string, carry: StateCarryOver): DatabaseUserState {
   const deleteAfterDate = api.deleteAfterDate === undefined ? undefined : canonicalInstantText(api.deleteAfterDate) ?? api.deleteAfterDate;
+  // The ownership label is not a declared label: it shows as `ownedBy`.
+  const ownedBy = (api.labels ?? []).find((l) => l.key === OWNER_LABEL)?.value;
   const state: DatabaseUserState = {
     projectId,
     username: api.username,
     databaseName: api.databaseName,
     roles: canonicalSet(api.roles ?? []).map(cleanRole),
     scopes: canonicalSet(api.scopes ?? []),
-    labels: canonicalSet(api.labels ?? []),
+    labels: canonicalSet((api.labels ?? []).filter((l) => l.key !== OWNER_LABEL)),
     awsIAMType: api.awsIAMType ?? "NONE",
     ldapAuthType: api.ldapAuthType ?? "NONE",
     oidcAuthType: api.oidcAuthType ?? "NONE",
@@ -121,6 +140,8 @@ export function stateFromApi(api: DatabaseUserResponse, projectId: string, carry
   if (carry.expiresIn !== undefined) state.expiresIn = carry.expiresIn;
   if (carry.onExpiry !== undefined) state.onExpiry = carry.onExpiry;
   if (carry.adopt !== undefined) state.adopt = carry.adopt;
+  if (carry.owner !== undefined) state.owner = carry.owner;
+  if (ownedBy !== undefined) state.ownedBy = ownedBy;
   return state;
 }
 
@@ -154,6 +175,8 @@ export function inputsFromState(state: DatabaseUserState): Record<string, unknow
   else if (state.deleteAfterDate !== undefined) inputs.deleteAfterDate = state.deleteAfterDate;
   if (state.onExpiry !== undefined) inputs.onExpiry = state.onExpiry;
   if (state.adopt !== undefined) inputs.adopt = state.adopt;
+  // This stack's identity, not the label: a label naming another stack shows in `ownedBy`.
+  if (state.owner !== undefined) inputs.owner = state.owner;
   return inputs;
 }
 
@@ -170,7 +193,8 @@ export function createBodyFromInputs(inputs: DatabaseUserInputs, deleteAfterDate
   };
   if (inputs.password !== undefined) body.password = inputs.password;
   if (inputs.scopes !== undefined && inputs.scopes.length > 0) body.scopes = inputs.scopes;
-  if (inputs.labels !== undefined && inputs.labels.length > 0) body.labels = inputs.labels;
+  const labels = withOwnerLabel(inputs.labels ?? [], inputs.owner);
+  if (labels.length > 0) body.labels = labels;
   if (inputs.description !== undefined && inputs.description !== "") body.description = inputs.description;
   for (const property of AUTH_TYPE_PROPERTIES) {
     const value = inputs[property];
@@ -203,8 +227,11 @@ export function updateBodyFromChanges(
     body.scopes = inputs.scopes ?? [];
     changed = true;
   }
-  if (!sameSet(state.labels, inputs.labels)) {
-    body.labels = inputs.labels ?? [];
+  // Labels are sent whole: with the ownership label, which names the declared owner (a stamp
+  // missing or naming someone else is replaced), else the one the user carries.
+  const stamp = inputs.owner !== undefined && state.ownedBy !== inputs.owner;
+  if (!sameSet(state.labels, inputs.labels) || stamp) {
+    body.labels = withOwnerLabel(inputs.labels ?? [], inputs.owner ?? state.ownedBy);
     changed = true;
   }
   if ((state.description ?? "") !== (inputs.description ?? "")) {
@@ -253,6 +280,8 @@ export function changedProperties(state: DatabaseUserState, inputs: DatabaseUser
   }
   if (state.onExpiry !== inputs.onExpiry) changed.push("onExpiry");
   if (state.adopt !== inputs.adopt) changed.push("adopt");
+  // State written before `owner` existed takes it at its next update, without a change of its own.
+  if (state.owner !== undefined && inputs.owner !== undefined && state.owner !== inputs.owner) changed.push("owner");
   return changed;
 }
 
@@ -297,6 +326,7 @@ export function apiMatchesCreateBody(api: DatabaseUserResponse, body: DatabaseUs
     sameSet(found.roles, sent.roles) &&
     sameSet(found.scopes, sent.scopes) &&
     sameSet(found.labels, sent.labels) &&
+    found.ownedBy === sent.ownedBy &&
     (found.description ?? "") === (sent.description ?? "") &&
     sameInstant(found.deleteAfterDate, sent.deleteAfterDate)
   );

@@ -39,9 +39,10 @@ import {
   REPLACE_PROPERTIES,
   resolveDeleteAfterDate,
   stateFromApi,
+  takenOverBy,
   updateBodyFromChanges,
 } from "./model";
-import { AUTH_TYPE_PROPERTIES, DatabaseUserInputsSchema, MAX_EXPIRY_MS, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
+import { AUTH_TYPE_PROPERTIES, DatabaseUserInputsSchema, MAX_EXPIRY_MS, OWNER_LABEL, TAKEOVER, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
 
 type Olds = Partial<DatabaseUserState>;
 
@@ -94,14 +95,26 @@ async function createOrAdopt(inputs: DatabaseUserInputs, body: DatabaseUserCreat
       isOurs: (found) => apiMatchesCreateBody(found, body),
       isConflict: (err) => isConflict(err, "USER_ALREADY_EXISTS"),
       onConflict: async (found) => {
-        if (inputs.adopt !== true) {
+        const ownedBy = found && stateFromApi(found, inputs.projectId, {}).ownedBy;
+        if (inputs.adopt !== true && inputs.adopt !== TAKEOVER) {
           throw new ResourceError({
             step: `creating ${describeUser(key)}`,
             code: "USER_ALREADY_EXISTS",
             detail:
               "a user with this name already exists in Atlas (USER_ALREADY_EXISTS). " +
               "To manage the existing user with this program, set adopt: true on the resource (pulumi import does not work with dynamic providers); " +
-              "otherwise choose another username or delete the existing user first",
+              "otherwise choose another username or delete the existing user first. " +
+              whoOwns(ownedBy, inputs.owner, found !== undefined),
+          });
+        }
+        if (ownedBy !== undefined && inputs.owner !== undefined && ownedBy !== inputs.owner && inputs.adopt !== TAKEOVER) {
+          throw new ResourceError({
+            step: `adopting ${describeUser(key)}`,
+            code: "ATLAS_USERS_OWNED_ELSEWHERE",
+            detail:
+              `it is owned by stack ${ownedBy} (its label ${OWNER_LABEL} says so), which manages it: adopt: true does not take a user from ` +
+              `another stack. To take it over, set adopt: "takeover" (stack ${ownedBy} then sees the change at its next refresh, and no longer ` +
+              "changes or deletes it); otherwise choose another username",
           });
         }
         return adopt(inputs, body, found);
@@ -149,8 +162,49 @@ async function adopt(inputs: DatabaseUserInputs, body: DatabaseUserCreateRequest
   }
 }
 
+/** Who owns an existing user, as its ownership label tells (for the already-exists message). */
+function whoOwns(ownedBy: string | undefined, owner: string | undefined, seen: boolean): string {
+  if (ownedBy !== undefined && ownedBy === owner) {
+    return `It carries this stack's ownership label (${OWNER_LABEL}: ${ownedBy}): most likely an interrupted run of this stack created it`;
+  }
+  if (ownedBy !== undefined) {
+    return `Another stack owns it: its label ${OWNER_LABEL} names stack ${ownedBy}, and adopt: true is refused for it; adopt: "takeover" takes it from that stack`;
+  }
+  return seen
+    ? `Another Pulumi stack or tool may own it: it carries no ${OWNER_LABEL} label (created by hand, by another tool, or by release 0.1.0 of this provider, which stamped none)`
+    : "Another Pulumi stack or tool may own it";
+}
+
+/** Refuses to change or delete a user another stack has taken over, unless this program takes it back (`adopt: "takeover"`). */
+function refuseIfTakenOver(state: DatabaseUserState, action: string, adopt: DatabaseUserInputs["adopt"]): void {
+  const other = takenOverBy(state);
+  if (other === undefined || adopt === TAKEOVER) return;
+  throw new ResourceError({
+    step: `${action} ${describeUser(keyOf(state))}`,
+    code: "ATLAS_USERS_OWNED_ELSEWHERE",
+    detail:
+      `stack ${other} has taken it over (its label ${OWNER_LABEL} names that stack, not ${state.owner}), so this stack no longer changes it. ` +
+      `Remove the resource from this program (destroy then leaves the user alone), or take it back with adopt: "takeover"`,
+  });
+}
+
+/**
+ * The stack the user's ownership label names, read from Atlas, for state that
+ * records an owner to compare it with (state written by 0.1.0 records none:
+ * its recorded label is used, no request is sent). Undefined when the user is gone.
+ */
+async function liveOwner(key: DatabaseUserKey, state: Partial<Pick<DatabaseUserState, "owner" | "ownedBy">>, action: string): Promise<string | undefined> {
+  if (state.owner === undefined) return state.ownedBy;
+  try {
+    const api = await orUndefined(getDatabaseUser(client(), key));
+    return api && stateFromApi(api, key.projectId, {}).ownedBy;
+  } catch (err) {
+    throw failure(action, key, err);
+  }
+}
+
 function carryOver(inputs: DatabaseUserInputs) {
-  return { password: inputs.password, expiresIn: inputs.expiresIn, onExpiry: inputs.onExpiry, adopt: inputs.adopt };
+  return { password: inputs.password, expiresIn: inputs.expiresIn, onExpiry: inputs.onExpiry, adopt: inputs.adopt, owner: inputs.owner };
 }
 
 export const provider = {
@@ -230,8 +284,13 @@ export const provider = {
       password: typeof props.password === "string" ? props.password : undefined,
       expiresIn: typeof props.expiresIn === "string" ? props.expiresIn : undefined,
       onExpiry: props.onExpiry === "recreate" || props.onExpiry === "fail" ? props.onExpiry : undefined,
-      adopt: typeof props.adopt === "boolean" ? props.adopt : undefined,
+      adopt: typeof props.adopt === "boolean" || props.adopt === TAKEOVER ? props.adopt : undefined,
+      owner: typeof props.owner === "string" ? props.owner : undefined,
     });
+    const other = takenOverBy(state);
+    if (other !== undefined && takenOverBy(props as DatabaseUserState) === undefined) {
+      note(`${describeUser(key)} now carries stack ${other}'s ownership label: that stack has taken it over, and this stack will neither change nor delete it`);
+    }
     return { id: idOf(key), props: state, inputs: inputsFromState(state) as unknown as DatabaseUserState };
   },
 
@@ -240,11 +299,14 @@ export const provider = {
     const key = keyOf(state);
     const windowChanged = changedProperties(state, news).some((p) => p === "expiresIn" || p === "deleteAfterDate");
     const deleteAfterDate = windowChanged ? resolveDeleteAfterDate(news, new Date()) : undefined;
-    const body = updateBodyFromChanges(state, news, deleteAfterDate);
-    if (body === undefined) {
+    if (updateBodyFromChanges(state, news, deleteAfterDate) === undefined) {
       // Only provider-side settings (onExpiry, adopt, the form of the window) changed.
       return { outs: { ...stateWithout(state, ["expiresIn", "onExpiry", "adopt"]), ...definedOnly(carryOver(news)) } };
     }
+    // Whose it is now, as its label says (another stack may have taken it since the last refresh).
+    const live = { ...state, ownedBy: await liveOwner(key, state, "updating") };
+    refuseIfTakenOver(live, "updating", news.adopt);
+    const body = updateBodyFromChanges(live, news, deleteAfterDate)!;
     let api: DatabaseUserResponse;
     try {
       // The body holds absolute values: after a lost answer, sending it again is safe.
@@ -257,6 +319,11 @@ export const provider = {
 
   async delete(id: string, props: Olds): Promise<void> {
     const key = props.projectId && props.databaseName && props.username ? keyOf(props as DatabaseUserState) : keyFromId(id);
+    const other = takenOverBy({ owner: props.owner, ownedBy: await liveOwner(key, props, "deleting") });
+    if (other !== undefined) {
+      note(`left ${describeUser(key)} in Atlas: stack ${other} has taken it over (its ${OWNER_LABEL} label), so this stack's destroy only forgets it`);
+      return;
+    }
     try {
       await deleteDatabaseUser(client(), key);
     } catch (err) {

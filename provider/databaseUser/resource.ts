@@ -96,8 +96,15 @@ export interface DatabaseUserArgs {
   onExpiry?: pulumi.Input<"recreate" | "fail">;
   /**
    * On create, take over an existing user with this project, auth database and username instead of failing.
+   * `true` refuses a user whose `pulumi-atlas-users/owner` label names another stack; `"takeover"` takes that
+   * one too (and takes it back at an update, should the other stack take it again).
    */
-  adopt?: pulumi.Input<boolean>;
+  adopt?: pulumi.Input<boolean | "takeover">;
+  /**
+   * The stack that owns the user, stamped on it as the label `pulumi-atlas-users/owner`. Set by the
+   * `DatabaseUser` class to `<project>/<stack>` of the program; leave it out.
+   */
+  owner?: pulumi.Input<string>;
 }
 
 // END GENERATED: args
@@ -148,7 +155,11 @@ export class DatabaseUser extends ProviderResource {
   declare public readonly deleteAfterDate: pulumi.Output<string | undefined>;
   declare public readonly expiresIn: pulumi.Output<string | undefined>;
   declare public readonly onExpiry: pulumi.Output<"recreate" | "fail" | undefined>;
-  declare public readonly adopt: pulumi.Output<boolean | undefined>;
+  declare public readonly adopt: pulumi.Output<boolean | "takeover" | undefined>;
+  /** The owning stack as declared (`<project>/<stack>`). */
+  declare public readonly owner: pulumi.Output<string | undefined>;
+  /** The stack the user's `pulumi-atlas-users/owner` label names, as Atlas holds it: another value than `owner` means another stack took it over. */
+  declare public readonly ownedBy: pulumi.Output<string | undefined>;
   /** Whether Atlas will delete this user at `deleteAfterDate`. */
   declare public readonly temporary: pulumi.Output<boolean>;
 
@@ -165,10 +176,12 @@ export class DatabaseUser extends ProviderResource {
     // program does not declare it (and all of them for `get`, which declares none).
     const outputs = [
       "projectId", "username", "databaseName", "password", "roles", "scopes", "labels", "description",
-      "awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type", "deleteAfterDate", "expiresIn", "onExpiry", "adopt", "temporary",
+      "awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type", "deleteAfterDate", "expiresIn", "onExpiry", "adopt", "owner", "ownedBy", "temporary",
     ];
     const props: Record<string, unknown> = Object.fromEntries(outputs.map((k) => [k, undefined]));
     Object.assign(props, args ?? {});
+    // The dynamic-provider host cannot tell which stack runs it: the program says so, for the ownership label.
+    if (args !== undefined && args.owner === undefined) props.owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
     super(
       IMPLEMENTATION,

@@ -72,6 +72,16 @@ export const DatabaseUserScopeSchema = z.strictObject({
   type: enumOf("scope type", ["CLUSTER", "DATA_LAKE", "STREAM"]).describe("What `name` names."),
 });
 
+/**
+ * The label the provider stamps on every database user it creates or adopts:
+ * its value names the owning stack (`<project>/<stack>`, the `owner` input).
+ * Reserved: a program cannot declare it, and it never shows in `labels`.
+ */
+export const OWNER_LABEL = "pulumi-atlas-users/owner";
+
+/** `adopt: "takeover"`: adopt even a user whose ownership label names another stack. */
+export const TAKEOVER = "takeover";
+
 /** A key-value tag (not shown in the Atlas console). */
 export const DatabaseUserLabelSchema = z.strictObject({
   key: text("label key", { max: 255 }).describe("1-255 characters."),
@@ -145,9 +155,18 @@ const DatabaseUserInputsShape = z.strictObject({
    */
   onExpiry: enumOf("onExpiry", ["recreate", "fail"]).optional()
     .describe("What `pulumi up` does once a temporary user has expired. Default: `recreate` with `expiresIn`, `fail` with `deleteAfterDate`."),
-  /** On create, take over a user that already exists instead of failing. */
-  adopt: z.boolean({ error: "adopt must be true or false" }).optional()
-    .describe("On create, take over an existing user with this project, auth database and username instead of failing."),
+  /** On create, take over a user that already exists instead of failing; `"takeover"` even one another stack owns. */
+  adopt: z.union([z.boolean(), z.literal(TAKEOVER)], { error: 'adopt must be true, false or "takeover"' }).optional()
+    .describe(
+      "On create, take over an existing user with this project, auth database and username instead of failing. `true` refuses a user " +
+        `whose \`${OWNER_LABEL}\` label names another stack; \`"takeover"\` takes that one too (and takes it back at an update, should the other stack take it again).`,
+    ),
+  /** The owning stack, stamped as the `pulumi-atlas-users/owner` label; the resource class sets it. */
+  owner: text("owner", { max: 255, what: "the owning stack, <project>/<stack>" }).optional()
+    .describe(
+      `The stack that owns the user, stamped on it as the label \`${OWNER_LABEL}\`. Set by the \`DatabaseUser\` class to ` +
+        "`<project>/<stack>` of the program; leave it out.",
+    ),
 });
 
 type RawInputs = z.output<typeof DatabaseUserInputsShape>;
@@ -248,6 +267,14 @@ function crossFieldIssues(args: RawInputs): Issue[] {
   for (const i of duplicateIndexes(args.labels ?? [])) {
     issues.push({ path: ["labels", i], message: "this label is listed twice: remove the duplicate" });
   }
+  (args.labels ?? []).forEach((label, i) => {
+    if (label.key === OWNER_LABEL) {
+      issues.push({
+        path: ["labels", i, "key"],
+        message: `the label key ${OWNER_LABEL} is reserved: the provider stamps it with the stack that owns the user (the owner input); remove this label`,
+      });
+    }
+  });
 
   if (args.deleteAfterDate !== undefined && args.expiresIn !== undefined) {
     issues.push({
@@ -366,7 +393,11 @@ export interface DatabaseUserState {
   /** The declared lifetime, when the window is relative. */
   expiresIn?: string;
   onExpiry?: "recreate" | "fail";
-  adopt?: boolean;
+  adopt?: boolean | typeof TAKEOVER;
+  /** This stack, as declared (the `owner` input); absent in state written before it existed. */
+  owner?: string;
+  /** The stack the user's `pulumi-atlas-users/owner` label names, as Atlas holds it; absent when it carries none. */
+  ownedBy?: string;
   /** Whether Atlas will delete the user at `deleteAfterDate`. */
   temporary: boolean;
 }
@@ -397,7 +428,10 @@ export const DatabaseUserStateSchema = z.object({
     .describe("When Atlas deletes the user, in UTC (`2025-05-04T09:42:00Z`), resolved from `expiresIn` when the lifetime is relative. Absent for a permanent user."),
   expiresIn: z.string().optional(),
   onExpiry: z.enum(["recreate", "fail"]).optional(),
-  adopt: z.boolean().optional(),
+  adopt: z.union([z.boolean(), z.literal(TAKEOVER)]).optional(),
+  owner: z.string().optional().describe("The owning stack as declared (`<project>/<stack>`); absent in state written by release 0.1.0."),
+  ownedBy: z.string().optional()
+    .describe(`The stack the user's \`${OWNER_LABEL}\` label names, as Atlas holds it (absent when it carries none). A value other than \`owner\` means another stack took the user over: this stack then neither changes nor deletes it.`),
   temporary: z.boolean().describe("`true` when Atlas will delete the user at `deleteAfterDate`."),
 });
 

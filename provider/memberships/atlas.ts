@@ -303,6 +303,23 @@ export function removeRoles(
   return applyRoleChanges(client, user, { add: [], remove: roleDifference(roles, kept), target: kept }, now);
 }
 
+/**
+ * The roles waiting in the person's invitations (memberships not yet
+ * accepted, whatever their status) to the orgs `orgIds`: org roles and the
+ * project roles the invitation carries. One request per org.
+ */
+export async function invitedRoles(client: RequestSender, username: string, orgIds: Iterable<string>): Promise<AccountRole[]> {
+  const invited: AccountRole[] = [];
+  for (const orgId of orgIds) {
+    const member = await findOrgMember(client, orgId, { username });
+    if (!member || member.orgMembershipStatus === "ACTIVE") continue;
+    const held = heldByOrgUser(member);
+    invited.push(...held.roles.map((roleName) => ({ orgId, roleName })));
+    invited.push(...held.projectRoles.flatMap((p) => p.roles.map((roleName) => ({ projectId: p.projectId, roleName }))));
+  }
+  return invited;
+}
+
 /** Declared roles the API does not report as held, each with its standing, and when the earliest pending one expires. */
 export interface Standings {
   readonly of: (role: AccountRole) => RoleStanding;

@@ -34,8 +34,10 @@ export interface AccountRoles {
     /** Undefined: invitations just sent, judged by the API's status alone. */
     now: Date | undefined,
   ): Promise<atlas.Standings>;
-  /** Withdraws the invitations still waiting for `roles`. */
-  withdrawInvitations(client: RequestSender, username: string, roles: readonly AccountRole[]): Promise<void>;
+  /** Withdraws the invitations still waiting for `roles`; answers the orgs whose invitation went. */
+  withdrawInvitations(client: RequestSender, username: string, roles: readonly AccountRole[]): Promise<string[]>;
+  /** The roles the person's invitations to the orgs `orgIds` carry (not yet accepted, whatever their status). */
+  invitedRoles(client: RequestSender, username: string, orgIds: Iterable<string>): Promise<AccountRole[]>;
 }
 
 const ATLAS: AccountRoles = {
@@ -43,7 +45,8 @@ const ATLAS: AccountRoles = {
   remove: (client, user, roles, kept, now) => atlas.removeRoles(client, user, roles, kept, now),
   standings: (client, user, candidates, now) => atlas.roleStandings(client, user, candidates, now),
   // On Atlas a waiting invitation is a PENDING membership: removing the roles withdraws it.
-  withdrawInvitations: async () => undefined,
+  withdrawInvitations: async () => [],
+  invitedRoles: (client, username, orgIds) => atlas.invitedRoles(client, username, orgIds),
 };
 
 const PUBLIC_V1: AccountRoles = {
@@ -51,6 +54,7 @@ const PUBLIC_V1: AccountRoles = {
   remove: (client, user, roles, kept) => publicV1.removeRoles(client, user, roles, kept),
   standings: (client, user, candidates, now) => publicV1.roleStandings(client, user, candidates, now),
   withdrawInvitations: (client, username, roles) => publicV1.withdrawInvitations(client, username, roles),
+  invitedRoles: (client, username, orgIds) => publicV1.invitedRoles(client, username, orgIds),
 };
 
 export function accountRolesFor(platform: Platform): AccountRoles {

@@ -201,15 +201,30 @@ export async function removeRoles(
 }
 
 /**
- * Withdraws the invitations still waiting for `roles` (Ops Manager release of
- * an adopted account: its roles are taken away by PATCH, but roles that never
- * were accepted live in invitations).
+ * Withdraws the invitations (pending or expired) to the orgs of `roles` (Ops
+ * Manager: an adopted account's release takes its roles away by PATCH, but
+ * roles never accepted live in invitations). Answers the orgs whose
+ * invitation it withdrew.
  */
-export async function withdrawInvitations(client: RequestSender, username: string, roles: readonly AccountRole[]): Promise<void> {
+export async function withdrawInvitations(client: RequestSender, username: string, roles: readonly AccountRole[]): Promise<string[]> {
+  const withdrawn: string[] = [];
   for (const orgId of groupRoles(roles).orgs.keys()) {
     const invitation = await findInvitationByUsername(client, orgId, username);
-    if (invitation) await cancelInvitation(client, orgId, invitation.id);
+    if (!invitation) continue;
+    await cancelInvitation(client, orgId, invitation.id);
+    withdrawn.push(orgId);
   }
+  return withdrawn;
+}
+
+/** The org roles the person's invitations (pending or expired) to the orgs `orgIds` carry. One request per org. */
+export async function invitedRoles(client: RequestSender, username: string, orgIds: Iterable<string>): Promise<AccountRole[]> {
+  const invited: AccountRole[] = [];
+  for (const orgId of orgIds) {
+    const invitation = await findInvitationByUsername(client, orgId, username);
+    invited.push(...(invitation?.roles ?? []).map((roleName) => ({ orgId, roleName })));
+  }
+  return invited;
 }
 
 /**

@@ -9,6 +9,7 @@ import { hasErrorCode } from "../client/errors";
 import type { OrgInvitationV1, OrgMemberV1, OrgUserResponse, RequestSender } from "../client/operations/orgUsers";
 import { checkWith } from "../common/check";
 import { failure, ResourceError } from "../common/errors";
+import { ownerUnknown } from "../common/ownership";
 import { isUnknown } from "../common/unknowns";
 import { platformForCheck, runContext, type RunContext } from "../context";
 import { atlas, publicV1 } from "../memberships";
@@ -50,7 +51,7 @@ function alreadyMemberError(inputs: OrgInvitationInputs, status: string): Resour
     detail:
       `${inputs.username} is already ${status === "ACTIVE" ? "a member of" : "invited to"} this organization (${status}). ` +
       "To manage that membership with this resource, set `adopt: true` (its roles and teams are then brought to the declared ones); " +
-      "or remove the person from the organization first.",
+      `or remove the person from the organization first. ${ownerUnknown("membership")}.`,
   });
 }
 

@@ -9,6 +9,7 @@ import { provider } from "../../provider/cloudUser/provider";
 import type { CloudUserOutputs } from "../../provider/cloudUser/model";
 import type { CloudUserInputs } from "../../provider/cloudUser/schema";
 import { emulatorClient } from "../support/provider";
+import { accountRolesFor } from "../../provider/memberships";
 import type { Platform as CloudUserPlatform } from "../../provider/platform";
 import { removeProjectUser } from "../../provider/client/operations/projectUsers";
 import { removeOrgMemberV1 } from "../../provider/client/operations/orgUsers";
@@ -184,6 +185,72 @@ describe("CloudUser on ops-manager: delete of an adopted account", () => {
     expect(outs!.adoptedExisting).toBeUndefined();
     await provider.delete(id, outs as CloudUserOutputs);
     expect(await account(id)).toBeUndefined();
+  });
+
+  /** An account this resource created whose creation the stack never recorded (a killed run): what the emulator holds after the POST. */
+  async function createdUnrecorded(roles: Role[]): Promise<{ inputs: CloudUserInputs; id: string }> {
+    const inputs = await checked("ops-manager", roles);
+    const { id } = await provider.create(inputs);
+    return { inputs, id };
+  }
+
+  test("an account this resource created but never recorded (killed run): adopt: true takes it as its own, says so, and destroy deletes it", async () => {
+    const roles = [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { roleName: "GLOBAL_READ_ONLY" }];
+    const { inputs, id } = await createdUnrecorded(roles);
+    let outs: CloudUserOutputs | undefined;
+    const notes = await notesDuring(async () => {
+      outs = (await provider.create({ ...inputs, adopt: true })).outs as CloudUserOutputs;
+    });
+    expect(outs).toMatchObject({ userId: id, preexistingRoles: [], pendingRoles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }] });
+    expect(outs!.adoptedExisting).toBeUndefined();
+    expect(notes).toEqual([expect.stringMatching(/adopted Ops Manager account .* as this stack's own: .*Destroy will delete it/)]);
+    await notesDuring(() => provider.delete(id, outs!));
+    expect(await account(id)).toBeUndefined();
+    expect(await memberships(id)).toEqual([]);
+  });
+
+  test.each<[string, (inputs: CloudUserInputs, id: string) => Promise<unknown>]>([
+    ["it was logged into (an invitation accepted)", (_inputs, id) => emulatorControl.acceptInvitation(emu, emu.orgId, id)],
+    ["it holds a role the program does not declare", (_inputs, id) =>
+      updateOpsManagerUser(emulatorClient(emu, "ops-manager"), id, { roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }, { roleName: "GLOBAL_READ_ONLY" }] })],
+    ["its profile differs from the declared one", (_inputs, id) => updateOpsManagerUser(emulatorClient(emu, "ops-manager"), id, { lastName: "Someone-Else" })],
+  ])("not taken as its own, and kept at destroy, when %s", async (_what, change) => {
+    const { inputs, id } = await createdUnrecorded([{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    await change(inputs, id);
+    let outs: CloudUserOutputs | undefined;
+    await notesDuring(async () => {
+      outs = (await provider.create({ ...inputs, adopt: true })).outs as CloudUserOutputs;
+    });
+    expect(outs!.adoptedExisting).toBe(true);
+    await notesDuring(() => provider.delete(id, outs!));
+    expect(await account(id)).toBeDefined();
+  });
+
+  test("destroy's note says what it did: a role already taken away by hand is not claimed removed, an invitation not waiting is not claimed withdrawn", async () => {
+    const { username, id } = await existingOwner("ops-manager");
+    const inputs = await checked("ops-manager", [{ orgId: emu.orgId, roleName: "ORG_OWNER" }, { roleName: "GLOBAL_READ_ONLY" }], { adopt: true }, username);
+    const adopted = (await provider.create(inputs)).outs as CloudUserOutputs;
+    // The added global role is taken away by hand before destroy.
+    await updateOpsManagerUser(emulatorClient(emu, "ops-manager"), id, { roles: [{ orgId: emu.orgId, roleName: "ORG_OWNER" }, { groupId: emu.projectId, roleName: "GROUP_OWNER" }] });
+    const notes = await notesDuring(() => provider.delete(id, adopted));
+    expect(notes).toEqual([expect.stringMatching(/kept Ops Manager account .*: it existed before .* removed the roles the resource added that the account held \(none\) and withdrew the invitations to no organization/)]);
+    expect(await account(id)).toBeDefined();
+  });
+});
+
+describe.each<CloudUserPlatform>(["atlas", "cloud-manager", "ops-manager"])("memberships on %s: the roles a person's invitations carry", (platform) => {
+  beforeEach(async () => usePlatform(platform));
+
+  test("a waiting invitation's org roles; nothing once accepted, nothing in another org", async () => {
+    const inputs = await checked(platform, [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    const { id } = await provider.create(inputs);
+    const roles = accountRolesFor(platform);
+    const client = emulatorClient(emu, platform);
+    expect(await roles.invitedRoles(client, inputs.username, [emu.orgId])).toEqual([{ orgId: emu.orgId, roleName: "ORG_MEMBER" }]);
+    const seeded = (await emulatorControl.seed(emu, { orgs: [{ name: `Elsewhere ${++counter}` }] })) as { orgs: { id: string }[] };
+    expect(await roles.invitedRoles(client, inputs.username, [seeded.orgs[0]!.id])).toEqual([]);
+    await emulatorControl.acceptInvitation(emu, emu.orgId, id);
+    expect(await roles.invitedRoles(client, inputs.username, [emu.orgId])).toEqual([]);
   });
 });
 

@@ -104,7 +104,7 @@ describe.each<CloudUserPlatform>(["atlas", "atlas-v1", "cloud-manager", "ops-man
       () => undefined,
       (err: Error) => err,
     );
-    expect(conflict?.message).toMatch(new RegExp(`creating cloud user ${inputs.username.replace(/\./g, "\\.")} on ${platform}: .*already exists.*Set adopt: true`));
+    expect(conflict?.message).toMatch(new RegExp(`creating cloud user ${inputs.username.replace(/\./g, "\\.")} on ${platform}: .*already exists.*Set adopt: true.*Another Pulumi stack, tool or person may manage this account`));
     expect(conflict?.message).not.toContain(inputs.password);
     const adopted = await created({ ...inputs, adopt: true });
     expect(adopted.id).toBe(first.id);

@@ -22,7 +22,7 @@ const AUTH_PROPERTIES = ["awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type
 const SECRET_INPUTS = ["password"];
 const PROPERTIES = [
   "projectId", "username", "databaseName", "password", "roles", "scopes", "labels", "description",
-  ...AUTH_PROPERTIES, "deleteAfterDate", "expiresIn", "onExpiry", "adopt",
+  ...AUTH_PROPERTIES, "deleteAfterDate", "expiresIn", "onExpiry", "adopt", "owner",
 ];
 /** Built-in roles that exist only on the admin database (Atlas: ATLAS_INVALID_ROLE_DATABASE). */
 const ADMIN_ONLY_ROLES = ["atlasAdmin", "backup", "clusterMonitor", "dbAdminAnyDatabase", "enableSharding", "readAnyDatabase", "readWriteAnyDatabase"];
@@ -95,10 +95,11 @@ const validArgs = fc
     fc.option(fc.uniqueArray(validScope, { maxLength: 3, selector: (s) => `${s.name}/${s.type}` }), { nil: undefined }),
     fc.option(fc.uniqueArray(validLabel, { maxLength: 3, selector: (l) => `${l.key}=${l.value}` }), { nil: undefined }),
     fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
-    fc.option(fc.boolean(), { nil: undefined }),
+    fc.option(fc.constantFrom(true, false, "takeover"), { nil: undefined }),
+    fc.option(fc.tuple(word, word).map(([project, stack]) => `${project}/${stack}`), { nil: undefined }),
   )
-  .map(([auth, expiry, roles, scopes, labels, description, adopt]): Args =>
-    dropUndefined<Args>({ projectId: PROJECT_ID, ...auth, ...expiry, roles: roles.map(dropUndefined), scopes, labels, description, adopt }),
+  .map(([auth, expiry, roles, scopes, labels, description, adopt, owner]): Args =>
+    dropUndefined<Args>({ projectId: PROJECT_ID, ...auth, ...expiry, roles: roles.map(dropUndefined), scopes, labels, description, adopt, owner }),
   );
 
 function dropUndefined<T extends object>(obj: T): T {
@@ -327,6 +328,10 @@ const INVALID: Record<string, fc.Arbitrary<Invalid>> = {
     return { property: `${path}.${key}`, args };
   }),
   "a label listed twice": rule(fc.tuple(duplicatePositions, validLabel), (b, [p, fallback]) => duplicateElement(b, "labels", p, fallback)),
+  "a label with the reserved ownership key": rule(fc.tuple(position, validLabel), (b, [at, fallback]) => {
+    const { args, path } = editElement(b, "labels", at, fallback, (label) => ({ ...label, key: "pulumi-atlas-users/owner" }));
+    return { property: `${path}.key`, args };
+  }),
 
   // description: a string of at most 100 characters.
   "description over 100 characters or not a string": rule(
@@ -408,8 +413,14 @@ const INVALID: Record<string, fc.Arbitrary<Invalid>> = {
   ),
   "onExpiry on a permanent user": rule(fc.constantFrom("recreate", "fail"), (b, v) => ({ property: "onExpiry", args: edit(b, { onExpiry: v }, EXPIRY_FIELDS) })),
 
-  // adopt: a boolean.
-  "adopt not a boolean": rule(notABoolean, (b, v) => ({ property: "adopt", args: edit(b, { adopt: v }) })),
+  // adopt: a boolean or "takeover".
+  "adopt not a boolean nor \"takeover\"": rule(fc.oneof(notABoolean, fc.constantFrom("Takeover", "take-over", "")), (b, v) => ({ property: "adopt", args: edit(b, { adopt: v }) })),
+
+  // owner: 1 to 255 characters (a label value).
+  "owner empty, over 255 characters or not a string": rule(
+    fc.oneof(fc.constant(""), textLongerThan(255), notAString),
+    (b, v) => ({ property: "owner", args: edit(b, { owner: v }) }),
+  ),
 
   // No other property.
   "an unknown property": rule(

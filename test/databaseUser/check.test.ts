@@ -127,7 +127,9 @@ describe("DatabaseUser check: every bad input names its property", () => {
     ["expiresIn zero", { ...scram, expiresIn: "0s" }, "expiresIn", /at least 1s/],
     ["onExpiry on a permanent user", { ...scram, onExpiry: "recreate" }, "onExpiry", /only applies to temporary/],
     ["onExpiry unknown", { ...scram, expiresIn: "1h", onExpiry: "extend" }, "onExpiry", /"recreate", "fail"/],
-    ["adopt not a boolean", { ...scram, adopt: "yes" }, "adopt", /true or false/],
+    ["adopt not a boolean", { ...scram, adopt: "yes" }, "adopt", /true, false or "takeover"/],
+    ["the reserved ownership label", { ...scram, labels: [{ key: "pulumi-atlas-users/owner", value: "p/s" }] }, "labels[0].key", /reserved: the provider stamps it/],
+    ["owner empty", { ...scram, owner: "" }, "owner", /owner must not be empty/],
     ["misspelt top-level property", { ...scram, expiresin: "1h" }, "expiresin", /unknown property "expiresin"/],
   ])("%s", async (_name, news, property, reason) => {
     const failures = await failuresOf(news);

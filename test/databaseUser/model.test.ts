@@ -1,6 +1,7 @@
 /** The pure mappers, table-driven (no client, no clock). */
 import {
   apiMatchesCreateBody,
+  changedProperties,
   createBodyFromInputs,
   idOf,
   inputsFromState,
@@ -145,5 +146,48 @@ describe("apiMatchesCreateBody (after a lost POST response)", () => {
     ["other auth type", { ldapAuthType: "GROUP" }],
   ])("%s does not match", (_name, change) => {
     expect(apiMatchesCreateBody({ ...body, ...change } as never, body)).toBe(false);
+  });
+});
+
+describe("the ownership label (pulumi-atlas-users/owner)", () => {
+  const OWNER = { key: "pulumi-atlas-users/owner", value: "proj/alpha" };
+  const owned = { ...inputs, owner: "proj/alpha", labels: [{ key: "team", value: "x" }] };
+  const required = { groupId: projectId, databaseName: "admin", username: "u", roles: inputs.roles };
+
+  test("create stamps it next to the declared labels; the state shows it as ownedBy, never in labels, nor in refreshed inputs", () => {
+    const body = createBodyFromInputs(owned, undefined);
+    expect(body.labels).toEqual([{ key: "pulumi-atlas-users/owner", value: "proj/alpha" }, { key: "team", value: "x" }]);
+    const after = stateFromApi(body, projectId, { owner: "proj/alpha" });
+    expect(after).toMatchObject({ labels: [{ key: "team", value: "x" }], owner: "proj/alpha", ownedBy: "proj/alpha" });
+    expect(inputsFromState(after)).toMatchObject({ labels: [{ key: "team", value: "x" }], owner: "proj/alpha" });
+    expect(inputsFromState(after)).not.toHaveProperty("ownedBy");
+  });
+
+  test("no owner (a provider called without the resource class): no label", () => {
+    expect(createBodyFromInputs(inputs, undefined).labels).toBeUndefined();
+  });
+
+  test("update: a missing stamp is added, another stack's is replaced, a label change keeps the stamp", () => {
+    expect(updateBodyFromChanges(state, { ...inputs, owner: "proj/alpha" }, undefined)).toEqual({ ...required, labels: [OWNER] });
+    expect(updateBodyFromChanges({ ...state, owner: "proj/alpha", ownedBy: "proj/beta" }, { ...inputs, owner: "proj/alpha" }, undefined))
+      .toEqual({ ...required, labels: [OWNER] });
+    expect(updateBodyFromChanges({ ...state, owner: "proj/alpha", ownedBy: "proj/alpha" }, { ...inputs, owner: "proj/alpha" }, undefined)).toBeUndefined();
+    // Without an owner input, labels sent keep the stamp the user carries.
+    expect(updateBodyFromChanges({ ...state, ownedBy: "proj/alpha" }, { ...inputs, labels: [{ key: "team", value: "x" }] }, undefined)?.labels)
+      .toEqual([OWNER, { key: "team", value: "x" }]);
+  });
+
+  test("after a lost POST, a user carrying another stack's label is not ours", () => {
+    const body = createBodyFromInputs(owned, undefined);
+    expect(apiMatchesCreateBody(body as never, body)).toBe(true);
+    const other = { ...body, labels: [{ key: "pulumi-atlas-users/owner", value: "proj/beta" }, { key: "team", value: "x" }] };
+    expect(apiMatchesCreateBody(other as never, body)).toBe(false);
+  });
+});
+
+describe("changedProperties: the owner", () => {
+  test("a renamed stack is a change; state written before owner existed is not", () => {
+    expect(changedProperties({ ...state, owner: "proj/old" }, { ...inputs, owner: "proj/new" })).toEqual(["owner"]);
+    expect(changedProperties(state, { ...inputs, owner: "proj/new" })).toEqual([]);
   });
 });

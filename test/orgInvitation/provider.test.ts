@@ -197,7 +197,7 @@ describe("username already an active member", () => {
   test("409 → a clear error naming the person and saying how to adopt", async () => {
     const inputs = await checked({ username: member, roles: ["ORG_MEMBER"] });
     await expect(provider.create(inputs)).rejects.toThrow(
-      new RegExp(`^inviting ${member} to organization ${orgId}: ${member} is already a member of this organization \\(ACTIVE\\)\\. .*adopt: true`),
+      new RegExp(`^inviting ${member} to organization ${orgId}: ${member} is already a member of this organization \\(ACTIVE\\)\\. .*adopt: true.*Another Pulumi stack, tool or person may manage this membership`),
     );
     expect(await memberships(member)).toMatchObject([{ status: "ACTIVE", orgRoles: ["ORG_READ_ONLY"] }]);
   });
