@@ -14,7 +14,7 @@
  * organization, project, credentials and users (with the passwords the
  * test knows, since the emulator only keeps their hashes).
  */
-import fs from "node:fs";
+import { processesIn, waitFor } from "../support/processes";
 import path from "node:path";
 import { startEmulator } from "../../emulator";
 import { CONFIG_KEYS } from "../../provider/config";
@@ -46,29 +46,6 @@ async function restartEmulator(old: EmulatorHandle, between?: () => Promise<void
       databaseUsers: view.databaseUsers.map((u) => ({ ...(u as object), username: u.username, groupId: u.groupId, password: passwordOf(u.username) })),
     },
   });
-}
-
-/** Processes (the CLI, the provider host) running in the stack's workspace: the ones this test started. */
-function processesIn(dir: string): { pid: number; command: string }[] {
-  const found: { pid: number; command: string }[] = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (fs.readlinkSync(`/proc/${entry}/cwd`) !== dir) continue;
-      found.push({ pid: Number(entry), command: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ") });
-    } catch {
-      // gone already, or not ours to read
-    }
-  }
-  return found;
-}
-
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describeEngine("interruptions through the engine", () => {
