@@ -373,7 +373,7 @@ const METRICS: Record<string, { goal: string; what: string; digits: number }> = 
   "preview.noop100.seconds": { goal: "", digits: 1, what: "Wall time of that preview." },
   "refresh100.requests": { goal: "100", digits: 0, what: "`pulumi refresh`: one `GET` per user, plus the challenge." },
   "refresh100.seconds": { goal: "", digits: 1, what: "Wall time of that refresh." },
-  "up.update100.requests": { goal: "100", digits: 0, what: "Changing one role on every user: one `PATCH` each, plus the challenge." },
+  "up.update100.requests": { goal: "200", digits: 0, what: "Changing one role on every user: a `GET` of its ownership label (another stack may have taken it over) and one `PATCH` each, plus the challenge." },
   "rateLimited.create100.failures": { goal: "0", digits: 0, what: "Creates that failed against a token bucket of 10 refilled 60 per minute." },
   "rateLimited.create100.seconds": { goal: "", digits: 1, what: "Wall time of those creates." },
   "rateLimited.create100.vsIdeal": { goal: "1", digits: 2, what: "Seconds / the bucket's minimum: after the first 10 creates, each later one waits for a token." },

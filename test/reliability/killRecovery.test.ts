@@ -1,11 +1,13 @@
 /**
- * A `pulumi up` killed (SIGKILL of the CLI and its provider host) while Ops
- * Manager accounts are being created, then the documented recovery (`cancel`,
- * `refresh --clear-pending-creates`, `adopt: true` where the error says so,
- * `up`), then `destroy`: every account the stack created is gone, with its
- * invitations, although the killed run's creates came back as "already
- * exists" and had to be adopted. Counted as orphans: accounts and org
- * memberships (pending invitations included) left after destroy.
+ * A `pulumi up` killed (SIGKILL of the CLI and its provider host) while
+ * CloudUser accounts are being created, on every platform, then the
+ * documented recovery (`cancel`, `refresh --clear-pending-creates`,
+ * `adopt: true` where the error says so, `up`), then `destroy`: nothing the
+ * stack gave is left, although the killed run's creates came back as
+ * "already exists" and had to be adopted. Counted as orphans: org memberships
+ * (pending invitations included) left after destroy, and on Ops Manager
+ * (where accounts can be deleted) the accounts themselves. Atlas and Cloud
+ * Manager cannot delete an account: there it stays, with no membership.
  */
 import { startEmulator } from "../../emulator";
 import { CloudUser } from "../../provider/cloudUser";
@@ -13,14 +15,20 @@ import { emulatorControl, type EmulatorHandle } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
 import { emulatorView, expectStateMatchesEmulator, requestsTo } from "../support/invariants";
 import { killRunIn, waitFor } from "../support/processes";
+import { PLATFORM, type Platform } from "../../provider/platform";
 import path from "node:path";
 
-const ACCOUNTS = 12;
-const USERS_POST = /^\/api\/public\/v1\.0\/users$/;
-const usernames = Array.from({ length: ACCOUNTS }, (_, i) => `killed-${i}@example.com`);
+const ACCOUNTS = 8;
+const USERS_POST: Record<Platform, RegExp> = {
+  atlas: /^\/api\/atlas\/v2\/users$/,
+  "atlas-v1": /^\/api\/atlas\/v1\.0\/users$/,
+  "cloud-manager": /^\/api\/public\/v1\.0\/users$/,
+  "ops-manager": /^\/api\/public\/v1\.0\/users$/,
+};
 const passwordOf = (username: string) => `pw-${username.length}-${username.slice(7, 9)}-Xk7q2v9z`;
 
-describeEngine("Ops Manager: destroy after recovering from a killed up", () => {
+describeEngine.each(["ops-manager", "atlas", "atlas-v1", "cloud-manager"] as const)("%s: destroy after recovering from a killed up", (platform) => {
+  const usernames = Array.from({ length: ACCOUNTS }, (_, i) => `killed-${i}.${platform}@example.com`);
   let emu: EmulatorHandle;
   let stack: EngineStack;
   const adopting = new Set<string>();
@@ -33,6 +41,8 @@ describeEngine("Ops Manager: destroy after recovering from a killed up", () => {
         password: passwordOf(username),
         firstName: "Killed",
         lastName: "Run",
+        country: "US",
+        ...(PLATFORM[platform].mobileNumberPattern ? { mobileNumber: "212-555-0100" } : {}),
         roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
         ...(adopting.has(username) ? { adopt: true } : {}),
       });
@@ -41,8 +51,8 @@ describeEngine("Ops Manager: destroy after recovering from a killed up", () => {
 
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, quiet: true });
-    await emulatorControl.settings(emu, { publicApiFlavor: "ops-manager", bypassInviteForExistingUsers: false });
-    stack = await createEngineStack({ emulator: emu, platform: "ops-manager", program });
+    await emulatorControl.settings(emu, { publicApiFlavor: platform === "cloud-manager" ? "cloud-manager" : "ops-manager", bypassInviteForExistingUsers: false });
+    stack = await createEngineStack({ emulator: emu, platform, program });
   });
 
   afterAll(async () => {
@@ -53,12 +63,12 @@ describeEngine("Ops Manager: destroy after recovering from a killed up", () => {
   const ours = (username: string) => usernames.includes(username.toLowerCase());
 
   test(`${ACCOUNTS} accounts, the run killed while they are created: after the recovery, destroy leaves no account and no invitation`, async () => {
-    await emulatorControl.setFaults(emu, [{ method: "POST", path: USERS_POST.source, delayMs: 3000 }]);
+    await emulatorControl.setFaults(emu, [{ method: "POST", path: USERS_POST[platform].source, delayMs: 3000 }]);
     const running = stack.up().then(
       () => "",
       (err: Error) => err.message,
     );
-    const posts = async () => requestsTo(await emulatorControl.requests(emu), "POST", USERS_POST).length;
+    const posts = async () => requestsTo(await emulatorControl.requests(emu), "POST", USERS_POST[platform]).length;
     await waitFor("half the creates to arrive", async () => (await posts()) >= ACCOUNTS / 2);
     killRunIn(path.join(stack.dir, "work"));
     output += await running;
@@ -89,10 +99,11 @@ describeEngine("Ops Manager: destroy after recovering from a killed up", () => {
 
     await stack.destroy();
     const after = await emulatorView(emu);
-    const orphanAccounts = after.cloudUsers.filter((u) => ours(u.username)).map((u) => u.username);
+    // Only where accounts can be deleted is an account left behind an orphan.
+    const orphanAccounts = PLATFORM[platform].canDeleteAccounts ? after.cloudUsers.filter((u) => ours(u.username)).map((u) => u.username) : [];
     const orphanMemberships = after.orgMemberships.filter((m) => ours(m.username)).map((m) => `${m.username} ${m.status}`);
     // eslint-disable-next-line no-console
-    console.log(`killed run: ${landed} accounts landed unrecorded, ${adopting.size} adopted; after destroy: ${orphanAccounts.length} accounts, ${orphanMemberships.length} memberships left`);
+    console.log(`${platform}: killed run: ${landed} accounts landed unrecorded, ${adopting.size} adopted; after destroy: ${orphanAccounts.length} accounts, ${orphanMemberships.length} memberships left`);
     expect({ orphanAccounts, orphanMemberships }).toEqual({ orphanAccounts: [], orphanMemberships: [] });
     assertNoSecrets(stack.allOutput() + output, [emu.privateKey, ...usernames.map(passwordOf)]);
   });
