@@ -425,7 +425,7 @@ export function goals(users: number): Partial<Record<MetricKey, string>> {
     "up.create100.vsIdeal": `1 = ${users} × latency / parallelism`,
     "preview.noop100.requests": "0",
     "refresh100.requests": String(users),
-    "up.update100.requests": String(users),
+    "up.update100.requests": String(2 * users), // the ownership label is read before each PATCH
     "rateLimited.create100.failures": "0",
     "rateLimited.create100.vsIdeal": `1 = (${users} − capacity) / refill rate`,
   };
