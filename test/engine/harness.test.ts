@@ -5,6 +5,9 @@
  */
 import { assertNoSecrets, createEngineStack, describeEngine, EngineStack } from "../support/engine";
 import { Echo, echoProviderModule } from "./fixtures/echo";
+import { removeTornCheckpointMetadata } from "../support/processes";
+import fs from "node:fs";
+import path from "node:path";
 
 // Echo never calls the API; the harness still puts these in stack config.
 const fakeEmulator = {
@@ -106,6 +109,17 @@ describeEngine("engine harness (Echo fixture)", () => {
     });
     await expect(stack.up()).rejects.toThrow(/value must be a string/);
     expect(stack.allOutput()).toContain("value must be a string");
+  });
+
+  test("a checkpoint whose .attrs file a SIGKILL left empty: the CLI cannot load it until the empty file is removed", async () => {
+    const stacks = path.join(stack.dir, "backend", ".pulumi", "stacks");
+    const files = fs.readdirSync(stacks, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".json.attrs"));
+    expect(files.length).toBe(1);
+    const file = path.join(files[0]!.parentPath, files[0]!.name);
+    fs.writeFileSync(file, ""); // what a kill between the library's create and encode leaves
+    await expect(stack.refresh()).rejects.toThrow(/failed to load checkpoint: EOF/);
+    expect(removeTornCheckpointMetadata(path.join(stack.dir, "backend"))).toEqual([file]);
+    expect((await stack.refresh()).summary.refresh).toBe(2);
   });
 
   test("destroy deletes everything", async () => {

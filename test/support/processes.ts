@@ -38,3 +38,27 @@ export async function waitFor(what: string, condition: () => Promise<boolean>, t
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Repairs the one thing a SIGKILL of the CLI can break in a file backend
+ * (`pulumi login file://…`): the blob library writes each checkpoint to a
+ * temp file and renames it into place, so the checkpoint itself is always
+ * whole, but it writes the checkpoint's `.attrs` metadata file in place
+ * (create, then encode), and a kill in between leaves it empty. Every
+ * command then fails with `failed to load checkpoint: EOF`. The repair a
+ * user makes (docs/reliability.md) is to delete the empty file: the library
+ * treats a missing one as "no metadata". Returns the files removed.
+ */
+export function removeTornCheckpointMetadata(backendDir: string): string[] {
+  const stacks = `${backendDir}/.pulumi/stacks`;
+  if (!fs.existsSync(stacks)) return [];
+  const removed: string[] = [];
+  for (const entry of fs.readdirSync(stacks, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".attrs")) continue;
+    const file = `${entry.parentPath}/${entry.name}`;
+    if (fs.statSync(file).size > 0) continue;
+    fs.rmSync(file);
+    removed.push(file);
+  }
+  return removed;
+}
