@@ -147,7 +147,7 @@ describeEngine("the provider plugin under the engine", () => {
       },
     });
     try {
-      await expect(stack.up()).rejects.toThrow(/No MongoDB Atlas credentials found/);
+      await expect(stack.up()).rejects.toThrow(/No MongoDB Atlas credentials found. Set a service account \(recommended\): `pulumi config set atlas-users:clientId/);
       assertNoSecrets(stack.allOutput(), [emu.privateKey]);
     } finally {
       await stack.dispose();
