@@ -209,11 +209,14 @@ describeEngine("the provider plugin under the engine", () => {
     }
   });
 
-  test("found through plugins.providers in Pulumi.yaml (nothing on PATH)", async () => {
+  test("found through plugins.providers in Pulumi.yaml, a path relative to the project (nothing on PATH)", async () => {
+    // createEngineStack's project directory is <tmp>/atlas-engine-XXXXXX/work: the same depth whatever the Xs.
+    const relative = path.relative(path.join(os.tmpdir(), "atlas-engine-XXXXXX", "work"), path.join(repoRoot, "bin"));
+    expect(path.isAbsolute(relative)).toBe(false);
     const stack = await createEngineStack({
       emulator: emu,
       config: pluginConfig(emu),
-      plugins: { providers: [{ name: "atlas-users", path: path.join(repoRoot, "bin") }] },
+      plugins: { providers: [{ name: "atlas-users", path: relative }] },
       program: async () => {
         const team = new PluginResource("atlas-users:index:Team", "t", { orgId: ids.orgId, name: "via-yaml", teamId: undefined });
         return { teamId: (team as unknown as { teamId: pulumi.Output<string> }).teamId };
