@@ -180,6 +180,10 @@ describeEngine("the provider plugin under the engine", () => {
       expect(imported.id).toBe(id);
       expect(imported.outputs).toMatchObject({ ...declared, databaseName: "$external" });
       expect((await stack.preview()).changeSummary).toMatchObject({ same: 1, update: 0, replace: 0 });
+      // A change of the provider's config (the SDK's server leaves DiffConfig unimplemented: the engine
+      // then updates the provider in place) replaces no resource.
+      await stack.setConfig("atlas-users:requestTimeoutMs", "20000");
+      expect((await stack.up()).summary).toMatchObject({ same: 1, update: 0, replace: 0, delete: 0 });
     } finally {
       await stack.dispose();
     }
