@@ -133,6 +133,10 @@ export interface EngineStackOptions {
    * "the installed implementation".
    */
   packageRoot?: string;
+  /** Extra environment for the CLI (e.g. a PATH that finds a provider plugin). */
+  envVars?: Record<string, string>;
+  /** `plugins:` of Pulumi.yaml (e.g. `providers: [{ name, path }]`, where the engine finds a provider plugin). */
+  plugins?: { providers?: { name: string; path: string; version?: string }[] };
 }
 
 /** Per-resource step counts, excluding the stack itself and provider resources. */
@@ -306,7 +310,13 @@ async function createStackIn(dir: string, opts: EngineStackOptions): Promise<Eng
       workDir,
       pulumiHome,
       pulumiCommand,
-      projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${backend}` } },
+      projectSettings: {
+        name: projectName,
+        runtime: "nodejs",
+        backend: { url: `file://${backend}` },
+        // Written to Pulumi.yaml as given; the Automation API's type has no `plugins`.
+        ...(opts.plugins ? ({ plugins: opts.plugins } as object) : {}),
+      },
       envVars: {
         PULUMI_BACKEND_URL: `file://${backend}`,
         PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -315,6 +325,7 @@ async function createStackIn(dir: string, opts: EngineStackOptions): Promise<Eng
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
         PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+        ...opts.envVars,
       },
     },
   );
