@@ -134,14 +134,9 @@ export function compare(declared: Declared, live: Live, now: Date, withinMs: num
   };
   members("organization member", "organization", live.orgMembers, declared.orgMembers, declared.orgs);
   members("project member", "project", live.projectMembers, declared.projectMembers, listedProjects);
-  out.push(...compareTeamMembers(declared, live, listedOrgs(declared, live)));
+  out.push(...compareTeamMembers(declared, live, live.teamsListed ? declared.orgs : new Set()));
   out.push(...compareCertificates(declared, live, listedProjects, soon));
   return out;
-}
-
-/** The organizations whose teams were listed (none on a platform without teams). */
-function listedOrgs(declared: Declared, live: Live): Set<string> {
-  return new Set(live.notListed.some((n) => n.startsWith("team members")) ? [] : declared.orgs);
 }
 
 /** People in a team that no TeamMembership declares, and declared ones not in their team. Scope: the team's organization. */

@@ -60,6 +60,8 @@ export interface Live {
   projectMembers: LiveMember[];
   teamMembers: LiveTeamMember[];
   certificates: LiveCertificate[];
+  /** Whether the organizations' teams were listed (not on a platform without teams). */
+  teamsListed: boolean;
   /** What could not be listed on this platform, said in the report. */
   notListed: string[];
 }
@@ -124,7 +126,7 @@ export async function readLive(
   now: Date,
   pageSize = 500,
 ): Promise<Live> {
-  const live: Live = { databaseUsers: [], orgMembers: [], projectMembers: [], teamMembers: [], certificates: [], notListed: [] };
+  const live: Live = { databaseUsers: [], orgMembers: [], projectMembers: [], teamMembers: [], certificates: [], teamsListed: PLATFORM[platform].supportsTeams, notListed: [] };
   if (PLATFORM[platform].membershipsApi === "atlas-v2") {
     await Promise.all([
       ...scope.projects.map(async (projectId) => {
@@ -143,7 +145,7 @@ export async function readLive(
       ...scope.orgs.map(async (orgId) => {
         const [users, teamMembers] = await Promise.all([
           allPages((p) => listOrgUsers(client, orgId, p), pageSize),
-          PLATFORM[platform].supportsTeams ? readTeamMembers(client, orgId, now, pageSize) : Promise.resolve([]),
+          live.teamsListed ? readTeamMembers(client, orgId, now, pageSize) : Promise.resolve([]),
         ]);
         for (const u of users) live.orgMembers.push(liveMember(orgId, u.username, orgMemberStatus(u, now), u.invitationExpiresAt, u.roles.orgRoles ?? []));
         live.teamMembers.push(...teamMembers);
@@ -165,7 +167,7 @@ export async function readLive(
       }),
     );
     if (scope.projects.length > 0) live.notListed.push(`project members, database users and certificates (${PLATFORM[platform].title} has no such lists in this tool yet)`);
-    if (scope.orgs.length > 0) live.notListed.push(`team members (${PLATFORM[platform].title} has no teams in this tool yet)`);
+    if (scope.orgs.length > 0 && !live.teamsListed) live.notListed.push(`team members (${PLATFORM[platform].title} has no teams in this tool yet)`);
   }
   const byKey = (a: { where?: string; projectId?: string; username: string }, b: typeof a) =>
     `${a.where ?? a.projectId}/${a.username}`.localeCompare(`${b.where ?? b.projectId}/${b.username}`);
