@@ -14,7 +14,7 @@ import type { Declared } from "./state";
 export { readState, DECLARES } from "./state";
 export { ReadOnlySender } from "./live";
 
-export type FindingKind = "database user" | "organization member" | "project member";
+export type FindingKind = "database user" | "organization member" | "project member" | "team member" | "certificate";
 export type Category = "unmanaged" | "missing" | "expiring";
 export const CATEGORIES: readonly Category[] = ["unmanaged", "missing", "expiring"];
 
@@ -22,7 +22,7 @@ export interface Finding {
   category: Category;
   kind: FindingKind;
   scope: { kind: "project" | "organization"; id: string };
-  /** The username (and for database users, `@authDatabase`). */
+  /** The username (for database users with `@authDatabase`; for team members with ` in team <name>`; for certificates with ` #<serial number>`). */
   identity: string;
   /** The membership status, the expiry, the resource that declares it. */
   detail: string;
@@ -56,7 +56,9 @@ export async function audit(declared: Declared, client: RequestSender, opts: Aud
   const readOnly = new ReadOnlySender(client);
   const projects = [...declared.projects].sort();
   const orgs = [...declared.orgs].sort();
-  const live = await readLive(readOnly, opts.platform, { projects, orgs }, now, opts.pageSize);
+  const certificateUsers = new Map<string, string[]>();
+  for (const c of declared.certificates) certificateUsers.set(c.projectId, [...(certificateUsers.get(c.projectId) ?? []), c.username]);
+  const live = await readLive(readOnly, opts.platform, { projects, orgs, certificateUsers }, now, opts.pageSize);
   const findings = compare(declared, live, now, withinMs);
   const counts = { unmanaged: 0, missing: 0, expiring: 0 };
   for (const f of findings) counts[f.category]++;
@@ -132,6 +134,69 @@ export function compare(declared: Declared, live: Live, now: Date, withinMs: num
   };
   members("organization member", "organization", live.orgMembers, declared.orgMembers, declared.orgs);
   members("project member", "project", live.projectMembers, declared.projectMembers, listedProjects);
+  out.push(...compareTeamMembers(declared, live, live.teamsListed ? declared.orgs : new Set()));
+  out.push(...compareCertificates(declared, live, listedProjects, soon));
+  return out;
+}
+
+/** People in a team that no TeamMembership declares, and declared ones not in their team. Scope: the team's organization. */
+function compareTeamMembers(declared: Declared, live: Live, inScope: ReadonlySet<string>): Finding[] {
+  const out: Finding[] = [];
+  const key = (m: { teamId: string; username: string }) => `${m.teamId}/${lower(m.username)}`;
+  const mine = new Map(declared.teamMembers.map((m) => [key(m), m]));
+  const seen = new Set(live.teamMembers.map(key));
+  const teamNames = new Map(live.teamMembers.map((m) => [m.teamId, m.teamName]));
+  for (const m of live.teamMembers) {
+    if (mine.has(key(m))) continue;
+    out.push({ category: "unmanaged", kind: "team member", scope: { kind: "organization", id: m.orgId }, identity: `${m.username} in team ${m.teamName}`, detail: `${m.status}, team ${m.teamId}` });
+  }
+  for (const d of declared.teamMembers) {
+    if (!inScope.has(d.orgId) || seen.has(key(d))) continue;
+    const team = teamNames.get(d.teamId);
+    out.push({
+      category: "missing",
+      kind: "team member",
+      scope: { kind: "organization", id: d.orgId },
+      identity: `${d.username} in team ${team ?? d.teamId}`,
+      detail: `not in the team${team ? "" : " (no team of the organization has this id, or it has no members)"}, declared by \`${d.resource}\``,
+      resource: d.resource,
+    });
+  }
+  return out;
+}
+
+/**
+ * Certificates Atlas lists that no X509Certificate holds (issued outside the
+ * stack, or forgotten by a renewal or a destroy: Atlas cannot revoke one, so
+ * each still lets its holder in until it ends), declared ones Atlas no
+ * longer lists, and any that end within the window.
+ */
+function compareCertificates(declared: Declared, live: Live, inScope: ReadonlySet<string>, soon: (at: string | undefined) => boolean): Finding[] {
+  const out: Finding[] = [];
+  const key = (c: { projectId: string; username: string; serialNumber: string }) => `${c.projectId}/${c.username}/${c.serialNumber}`;
+  const mine = new Map(declared.certificates.map((c) => [key(c), c]));
+  const seen = new Set(live.certificates.map(key));
+  for (const c of live.certificates) {
+    const d = mine.get(key(c));
+    const scope = { kind: "project" as const, id: c.projectId };
+    const identity = `${c.username} #${c.serialNumber}`;
+    const until = c.notAfter ? `valid until ${c.notAfter}` : "valid";
+    if (!d) out.push({ category: "unmanaged", kind: "certificate", scope, identity, detail: `${until}, held by no X509Certificate of the stack (Atlas cannot revoke one certificate)` });
+    if (soon(c.notAfter)) {
+      out.push({ category: "expiring", kind: "certificate", scope, identity, expiresAt: c.notAfter, detail: `ends ${c.notAfter}${d ? `, declared by \`${d.resource}\`` : ", unmanaged"}`, ...(d ? { resource: d.resource } : {}) });
+    }
+  }
+  for (const d of declared.certificates) {
+    if (!inScope.has(d.projectId) || seen.has(key(d))) continue;
+    out.push({
+      category: "missing",
+      kind: "certificate",
+      scope: { kind: "project", id: d.projectId },
+      identity: `${d.username} #${d.serialNumber}`,
+      detail: `no longer listed by Atlas (expired, or its user deleted or recreated), declared by \`${d.resource}\``,
+      resource: d.resource,
+    });
+  }
   return out;
 }
 

@@ -12,6 +12,9 @@ import {
   type RequestSender,
 } from "../provider/client/operations/orgUsers";
 import { listProjectUsers } from "../provider/client/operations/projectUsers";
+import { listTeams, listTeamUsers } from "../provider/client/operations/teams";
+import { listUserCerts } from "../provider/client/operations/x509";
+import { isNotFound } from "../provider/client/errors";
 import type { ApiRequest } from "../provider/client/request";
 import { orgMemberStatus } from "../provider/memberships/atlas";
 import { invitationStatus } from "../provider/memberships/publicV1";
@@ -34,10 +37,31 @@ export interface LiveMember {
   roles: string[];
 }
 
+/** A person in a team. */
+export interface LiveTeamMember {
+  orgId: string;
+  teamId: string;
+  teamName: string;
+  username: string;
+  status: MembershipStatus;
+}
+
+/** An Atlas-managed X.509 certificate Atlas lists (valid, not expired) for a database user. */
+export interface LiveCertificate {
+  projectId: string;
+  username: string;
+  serialNumber: string;
+  notAfter?: string;
+}
+
 export interface Live {
   databaseUsers: LiveDatabaseUser[];
   orgMembers: LiveMember[];
   projectMembers: LiveMember[];
+  teamMembers: LiveTeamMember[];
+  certificates: LiveCertificate[];
+  /** Whether the organizations' teams were listed (not on a platform without teams). */
+  teamsListed: boolean;
   /** What could not be listed on this platform, said in the report. */
   notListed: string[];
 }
@@ -57,14 +81,52 @@ function liveMember(where: string, username: string, status: MembershipStatus, e
   return { where, username, status, ...(expiresAt ? { expiresAt } : {}), roles };
 }
 
+/**
+ * The users whose certificates are listed: every database user with
+ * Atlas-managed X.509 in the project, and every user a certificate of the
+ * stack names (whose user may be gone: then it has none).
+ */
+async function readCertificates(client: RequestSender, projectId: string, usernames: readonly string[]): Promise<LiveCertificate[]> {
+  const lists = await Promise.all(
+    usernames.map(async (username) => {
+      let listed;
+      try {
+        listed = await listUserCerts(client, { projectId, username });
+      } catch (err) {
+        if (isNotFound(err)) return []; // no such user any more: no certificate either
+        throw err;
+      }
+      return listed.map((c) => ({ projectId, username, serialNumber: String(c._id), ...(c.notAfter ? { notAfter: c.notAfter } : {}) }));
+    }),
+  );
+  return lists.flat();
+}
+
+/** Every team of the organization and who is in each. */
+async function readTeamMembers(client: RequestSender, orgId: string, now: Date, pageSize: number): Promise<LiveTeamMember[]> {
+  const teams = await allPages((p) => listTeams(client, orgId, p), pageSize);
+  const perTeam = await Promise.all(
+    teams.map(async (team) =>
+      (await allPages((p) => listTeamUsers(client, orgId, team.id, p), pageSize)).map((u) => ({
+        orgId,
+        teamId: team.id,
+        teamName: team.name,
+        username: u.username,
+        status: orgMemberStatus(u, now),
+      })),
+    ),
+  );
+  return perTeam.flat();
+}
+
 export async function readLive(
   client: RequestSender,
   platform: Platform,
-  scope: { projects: readonly string[]; orgs: readonly string[] },
+  scope: { projects: readonly string[]; orgs: readonly string[]; certificateUsers?: ReadonlyMap<string, readonly string[]> },
   now: Date,
   pageSize = 500,
 ): Promise<Live> {
-  const live: Live = { databaseUsers: [], orgMembers: [], projectMembers: [], notListed: [] };
+  const live: Live = { databaseUsers: [], orgMembers: [], projectMembers: [], teamMembers: [], certificates: [], teamsListed: PLATFORM[platform].supportsTeams, notListed: [] };
   if (PLATFORM[platform].membershipsApi === "atlas-v2") {
     await Promise.all([
       ...scope.projects.map(async (projectId) => {
@@ -76,11 +138,17 @@ export async function readLive(
           live.databaseUsers.push({ projectId, databaseName: u.databaseName, username: u.username, ...(u.deleteAfterDate ? { deleteAfterDate: u.deleteAfterDate } : {}) });
         }
         for (const m of members) live.projectMembers.push(liveMember(projectId, m.username, orgMemberStatus(m, now), m.invitationExpiresAt, m.roles ?? []));
+        const managed = dbUsers.filter((u) => u.x509Type === "MANAGED").map((u) => u.username);
+        const certificateUsers = [...new Set([...managed, ...(scope.certificateUsers?.get(projectId) ?? [])])].sort();
+        live.certificates.push(...(await readCertificates(client, projectId, certificateUsers)));
       }),
       ...scope.orgs.map(async (orgId) => {
-        for (const u of await allPages((p) => listOrgUsers(client, orgId, p), pageSize)) {
-          live.orgMembers.push(liveMember(orgId, u.username, orgMemberStatus(u, now), u.invitationExpiresAt, u.roles.orgRoles ?? []));
-        }
+        const [users, teamMembers] = await Promise.all([
+          allPages((p) => listOrgUsers(client, orgId, p), pageSize),
+          live.teamsListed ? readTeamMembers(client, orgId, now, pageSize) : Promise.resolve([]),
+        ]);
+        for (const u of users) live.orgMembers.push(liveMember(orgId, u.username, orgMemberStatus(u, now), u.invitationExpiresAt, u.roles.orgRoles ?? []));
+        live.teamMembers.push(...teamMembers);
       }),
     ]);
   } else {
@@ -98,12 +166,15 @@ export async function readLive(
         for (const inv of invitations) live.orgMembers.push(liveMember(orgId, inv.username, invitationStatus(inv, now), inv.expiresAt, inv.roles));
       }),
     );
-    if (scope.projects.length > 0) live.notListed.push(`project members and database users (${PLATFORM[platform].title} has no such lists in this tool yet)`);
+    if (scope.projects.length > 0) live.notListed.push(`project members, database users and certificates (${PLATFORM[platform].title} has no such lists in this tool yet)`);
+    if (scope.orgs.length > 0 && !live.teamsListed) live.notListed.push(`team members (${PLATFORM[platform].title} has no teams in this tool yet)`);
   }
   const byKey = (a: { where?: string; projectId?: string; username: string }, b: typeof a) =>
     `${a.where ?? a.projectId}/${a.username}`.localeCompare(`${b.where ?? b.projectId}/${b.username}`);
   live.databaseUsers.sort(byKey);
   live.orgMembers.sort(byKey);
   live.projectMembers.sort(byKey);
+  live.teamMembers.sort((a, b) => `${a.orgId}/${a.teamName}/${a.username}`.localeCompare(`${b.orgId}/${b.teamName}/${b.username}`));
+  live.certificates.sort((a, b) => `${a.projectId}/${a.username}`.localeCompare(`${b.projectId}/${b.username}`) || Number(a.serialNumber) - Number(b.serialNumber));
   return live;
 }

@@ -150,7 +150,7 @@ describeEngine("50 resources with --parallel 50 against a rate-limited emulator"
     expect(all.filter((r) => r.path === "/api/oauth/token")).toHaveLength(1);
     // Atlas has no API to delete an account: the accounts stay, without any membership.
     const live = await expectStateMatchesEmulator(stack, emu, { retainedAccounts: cloudUsernames });
-    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [] });
+    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [], customDbRoles: [], certificates: [] });
   });
 
   test("no secret in the engine's output or the exported state", async () => {

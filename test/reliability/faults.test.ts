@@ -6,17 +6,27 @@
  * create and 429 storms on the membership endpoints (role change, delete).
  * After each run: the emulator and Pulumi's state hold the same users,
  * accounts and memberships, each once, and the next run converges.
+ * A second stack does the same for ProjectMembership, Team, TeamMembership,
+ * TeamProjectAccess, CustomDbRole and X509Certificate (429 storms on create,
+ * update and destroy; lost create answers), where the invariant also
+ * compares custom roles with their privileges and certificates.
  */
 import { CloudUser } from "../../provider/cloudUser";
+import { CustomDbRole } from "../../provider/customDbRole";
 import { DatabaseUser } from "../../provider/databaseUser";
 import { OrgInvitation } from "../../provider/orgInvitation";
+import { ProjectMembership } from "../../provider/projectMembership";
+import { Team } from "../../provider/team";
+import { TeamMembership } from "../../provider/teamMembership";
+import { TeamProjectAccess } from "../../provider/teamProjectAccess";
+import { X509Certificate } from "../../provider/x509Certificate";
 import type { OrgRoleName } from "../../provider/orgInvitation/resource";
 import { CONFIG_KEYS } from "../../provider/config";
 import { emulatorControl, startTestEmulator, type EmulatorHandle, type LoggedRequest } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
 import { AUTH_HEADER_VALUE, emulatorView, expectStateMatchesEmulator, requestsTo, statusCounts } from "../support/invariants";
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 const PASSWORDS: Record<string, string> = {};
 const passwordOf = (username: string) => (PASSWORDS[username] ??= `pw-${username}-${Math.random().toString(36).slice(2, 12)}`);
@@ -307,7 +317,7 @@ describeEngine("faults through the engine", () => {
     expect(statusCounts(calls)[429]).toBe(4);
     // Atlas has no API to delete an account: Carol's stays, and must hold no membership.
     const live = await expectStateMatchesEmulator(stack, emu, { retainedAccounts: ["carol@example.com"] });
-    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [] });
+    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [], customDbRoles: [], certificates: [] });
     expect((await emulatorView(emu)).cloudUsers.map((u) => u.username)).toEqual(["carol@example.com"]);
   });
 });
@@ -320,3 +330,236 @@ function expectSpacedByAtLeast(requests: readonly LoggedRequest[], ms: number): 
     expect(gap).toBeGreaterThanOrEqual(ms);
   }
 }
+
+/**
+ * The same faults on the access and database-access resources (ProjectMembership,
+ * Team, TeamMembership, TeamProjectAccess, CustomDbRole, X509Certificate and the
+ * managed X.509 user holding the custom role), on a stack of their own: 429
+ * storms on create, update and destroy, and lost create answers. After each
+ * run the invariant holds (emulator = state) and the next preview plans nothing.
+ */
+describeEngine("faults through the engine: access and database-access resources", () => {
+  /** One set of the seven resources; `suffix` tells the sets apart. */
+  interface AccessDecl {
+    suffix: string;
+    teamName: string;
+    teamRoles: string[];
+    /** Who the TeamMembership puts in the team (an active org member seeded outside the stack). */
+    member: string;
+    /** Who the ProjectMembership invites to the project. */
+    person: string;
+    personRoles: string[];
+    roleName: string;
+    actions: { action: string; resources: ({ db: string; collection?: string } | { cluster: true })[] }[];
+    certMonths: number;
+  }
+
+  const SEEDED = ["ada@example.com", "bob@example.com"];
+  const PM_POST = /^\/api\/atlas\/v2\/groups\/[a-f0-9]{24}\/users$/;
+  const TEAM_POST = /^\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/teams$/;
+  const TEAM_ONE = /^\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/teams\/[a-f0-9]{24}$/;
+  const TEAM_ADD = /^\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/teams\/[a-f0-9]{24}:addUser$/;
+  const TEAM_REMOVE = /^\/api\/atlas\/v2\/orgs\/[a-f0-9]{24}\/teams\/[a-f0-9]{24}:removeUser$/;
+  const ACCESS_POST = /^\/api\/atlas\/v2\/groups\/[a-f0-9]{24}\/teams$/;
+  const ACCESS_ONE = /^\/api\/atlas\/v2\/groups\/[a-f0-9]{24}\/teams\/[a-f0-9]{24}$/;
+  const ROLE_POST = /^\/api\/atlas\/v2\/groups\/[a-f0-9]{24}\/customDBRoles\/roles$/;
+  const ROLE_ONE = /^\/api\/atlas\/v2\/groups\/[a-f0-9]{24}\/customDBRoles\/roles\/[^/]+$/;
+  const CERT_POST = /^\/api\/atlas\/v2\/groups\/[a-f0-9]{24}\/databaseUsers\/[^/]+\/certs$/;
+  const CREATES = { PM_POST, TEAM_POST, TEAM_ADD, ACCESS_POST, ROLE_POST, CERT_POST };
+
+  let emu: EmulatorHandle;
+  let stack: EngineStack;
+  let decls: AccessDecl[] = [];
+  /** Every certificate (with its key) the stack was handed: none may appear in plain text anywhere. */
+  const pems = new Set<string>();
+  const first: AccessDecl = {
+    suffix: "",
+    teamName: "platform",
+    teamRoles: ["GROUP_READ_ONLY"],
+    member: "ada@example.com",
+    person: "dora@example.com",
+    personRoles: ["GROUP_READ_ONLY"],
+    roleName: "reportsReader",
+    actions: [{ action: "FIND", resources: [{ db: "reports", collection: "daily" }] }],
+    certMonths: 3,
+  };
+
+  const program = async () => {
+    for (const d of decls) {
+      const s = d.suffix;
+      const team = new Team(`team${s}`, { orgId: emu.orgId, name: d.teamName });
+      new TeamMembership(`member${s}`, { orgId: emu.orgId, teamId: team.teamId, username: d.member });
+      new TeamProjectAccess(`access${s}`, { projectId: emu.projectId, teamId: team.teamId, roles: d.teamRoles as never });
+      new ProjectMembership(`person${s}`, { projectId: emu.projectId, username: d.person, roles: d.personRoles as never });
+      const role = new CustomDbRole(`role${s}`, {
+        projectId: emu.projectId,
+        roleName: d.roleName,
+        actions: d.actions as never,
+        inheritedRoles: [{ roleName: "read", databaseName: "archive" }],
+      });
+      // The user holds the custom role: created after it, deleted before it.
+      const user = new DatabaseUser(`etl${s}`, { projectId: emu.projectId, username: `etl${s}`, x509Type: "MANAGED", roles: [{ roleName: role.roleName, databaseName: "admin" }] });
+      new X509Certificate(`cert${s}`, { projectId: emu.projectId, username: user.username, monthsUntilExpiration: d.certMonths });
+    }
+  };
+
+  async function upWith(rules: Parameters<typeof emulatorControl.setFaults>[1]) {
+    await emulatorControl.clearRequests(emu);
+    await emulatorControl.setFaults(emu, rules);
+    try {
+      const up = await stack.up();
+      return { up, log: await emulatorControl.requests(emu) };
+    } finally {
+      await emulatorControl.clearFaults(emu);
+    }
+  }
+
+  const invariant = (unheldCertificates?: Record<string, number>) =>
+    expectStateMatchesEmulator(stack, emu, { outsideStack: SEEDED, ...(unheldCertificates ? { unheldCertificates } : {}) });
+
+  async function expectConverged(): Promise<void> {
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
+  }
+
+  /** Keeps the certificates the state holds, to look for them in plain text later. */
+  async function collectPems(): Promise<void> {
+    const state = await stack.exportState({ showSecrets: true });
+    for (const r of state.deployment.resources as { type: string; outputs?: { certificate?: string | { plaintext: string } } }[]) {
+      const cert = r.type.endsWith(":X509Certificate") ? r.outputs?.certificate : undefined;
+      // A decrypted secret is exported as `{<sig>, plaintext: <JSON text>}`.
+      if (cert !== undefined) pems.add(typeof cert === "string" ? cert : (JSON.parse(cert.plaintext) as string));
+    }
+    for (const pem of pems) expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+  }
+
+  const sent = (log: readonly LoggedRequest[], method: string, path: RegExp) => statusCounts(requestsTo(log, method, path));
+  const accepted = (counts: Record<number, number>) => Object.entries(counts).filter(([status]) => Number(status) < 300).reduce((n, [, c]) => n + c, 0);
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    await emulatorControl.seed(emu, { cloudUsers: SEEDED.map((username) => ({ username, roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }] })) });
+    stack = await createEngineStack({ emulator: emu, program });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emu?.close();
+  });
+
+  test("429 storm on every create: each create is retried after Retry-After and applied once (one certificate, one role, one team...)", async () => {
+    decls = [first];
+    const { up, log } = await upWith(Object.values(CREATES).map((re) => ({ method: "POST", path: src(re), status: 429, retryAfter: 1, times: 2 })));
+    expect(up.summary).toMatchObject({ create: 7, update: 0, delete: 0 });
+    for (const [name, re] of Object.entries(CREATES)) {
+      const counts = sent(log, "POST", re);
+      expect({ [name]: counts[429] }).toEqual({ [name]: 2 });
+      expect({ [name]: accepted(counts) }).toEqual({ [name]: 1 });
+    }
+    const live = await invariant();
+    expect(live.certificates).toHaveLength(1);
+    expect(live.customDbRoles).toEqual([`${emu.projectId}/reportsReader actions=[FIND(reports.daily)] inherited=[read@archive]`]);
+    expect(live.teamMembers).toHaveLength(1);
+    expect(live.teamProjects).toHaveLength(1);
+    expect(live.projectMembers).toEqual([`${emu.projectId}/dora@example.com`]);
+    await collectPems();
+    await expectConverged();
+  });
+
+  test("429 storm on every update (team renamed, team and person roles changed, custom role's privileges changed): all retried, all applied", async () => {
+    decls = [
+      {
+        ...first,
+        teamName: "platform-renamed",
+        teamRoles: ["GROUP_READ_ONLY", "GROUP_DATA_ACCESS_READ_ONLY"],
+        personRoles: ["GROUP_DATA_ACCESS_READ_ONLY"],
+        actions: [
+          { action: "FIND", resources: [{ db: "reports" }] },
+          { action: "LIST_DATABASES", resources: [{ cluster: true }] },
+        ],
+        certMonths: 6,
+      },
+    ];
+    const { up, log } = await upWith([
+      { method: "PATCH", path: src(TEAM_ONE), status: 429, retryAfter: 1, times: 2 },
+      { method: "PATCH", path: src(ACCESS_ONE), status: 429, retryAfter: 1, times: 2 },
+      { method: "PATCH", path: src(ROLE_ONE), status: 429, retryAfter: 1, times: 2 },
+      { path: src(MEMBERSHIPS), status: 429, retryAfter: 1, times: 3 },
+    ]);
+    // The certificate's monthsUntilExpiration is an update of the state only (it applies from the next certificate).
+    expect(up.summary).toMatchObject({ update: 5, create: 0, delete: 0, replace: 0 });
+    for (const re of [TEAM_ONE, ACCESS_ONE, ROLE_ONE]) expect(sent(log, "PATCH", re)).toEqual({ 200: 1, 429: 2 });
+    const membershipCalls = log.filter((r) => MEMBERSHIPS.test(r.path) && r.auth !== "digest-challenge");
+    expect(statusCounts(membershipCalls)[429]).toBe(3);
+    expect(membershipCalls.filter((r) => r.status >= 400 && r.status !== 429 && r.status !== 404)).toEqual([]);
+    expect(requestsTo(log, "POST", CERT_POST)).toEqual([]);
+
+    const view = (await emulatorControl.state(emu)) as unknown as {
+      teams: { name: string }[];
+      teamProjectRoles: { roleNames: string[] }[];
+      orgMemberships: { username: string; groupRoleAssignments: { groupId: string; groupRoles: string[] }[] }[];
+    };
+    expect(view.teams.map((t) => t.name)).toEqual(["platform-renamed"]);
+    expect(view.teamProjectRoles.map((r) => [...r.roleNames].sort())).toEqual([["GROUP_DATA_ACCESS_READ_ONLY", "GROUP_READ_ONLY"]]);
+    expect(view.orgMemberships.find((m) => m.username === "dora@example.com")?.groupRoleAssignments).toEqual([
+      { groupId: emu.projectId, groupRoles: ["GROUP_DATA_ACCESS_READ_ONLY"] },
+    ]);
+    const live = await invariant();
+    expect(live.customDbRoles).toEqual([`${emu.projectId}/reportsReader actions=[FIND(reports.) LIST_DATABASES(cluster)] inherited=[read@archive]`]);
+    await expectConverged();
+  });
+
+  test("lost create answers (applied, then the connection reset): each sent once and kept; a lost certificate is asked for again, as documented, and the one Atlas issued unseen is the only extra", async () => {
+    decls = [
+      decls[0],
+      { ...first, suffix: "-2", teamName: "lost", member: "bob@example.com", person: "erin@example.com", roleName: "lostReader" },
+    ];
+    const { up, log } = await upWith(Object.values(CREATES).map((re) => ({ method: "POST", path: src(re), reset: true, afterCommit: true, times: 1 })));
+    expect(up.summary).toMatchObject({ create: 7, update: 0, delete: 0, replace: 0 });
+    // Creates are read back, not sent again. Two exceptions: `:addUser` is resent (adding a member twice changes
+    // nothing), and a certificate is asked for again (its key was only in the lost answer).
+    const posts = Object.fromEntries(Object.entries(CREATES).map(([name, re]) => [name, requestsTo(log, "POST", re).length]));
+    expect(posts).toEqual({ PM_POST: 1, TEAM_POST: 1, TEAM_ADD: 2, ACCESS_POST: 1, ROLE_POST: 1, CERT_POST: 2 });
+    expect(stack.allOutput()).toMatch(/the answer issuing the X\.509 certificate of database user etl-2 in project [a-f0-9]{24} was lost; asking Atlas for another one/);
+    // The certificate Atlas issued with the lost answer stays listed (Atlas cannot revoke one): the one extra.
+    const live = await invariant({ [`${emu.projectId}/etl-2`]: 1 });
+    expect(live.certificates.filter((c) => c.startsWith(`${emu.projectId}/etl-2/`))).toHaveLength(2);
+    expect(live.teams).toHaveLength(2);
+    expect(live.teamMembers).toHaveLength(2);
+    expect(live.teamProjects).toHaveLength(2);
+    expect(live.customDbRoles).toHaveLength(2);
+    await collectPems();
+    await expectConverged();
+  });
+
+  test("no certificate, private key or password in the state file or the engine's output", async () => {
+    expect(pems.size).toBe(2);
+    const lines = [...pems].flatMap((p) => p.split("\n").filter((l) => l.length > 40));
+    expect(lines.length).toBeGreaterThan(4);
+    for (const text of [stack.stateFileText(), JSON.stringify(await stack.exportState()), stack.allOutput()]) {
+      assertNoSecrets(text, [emu.privateKey, ...lines]);
+      expect(text).not.toMatch(/-----BEGIN (EC |RSA )?PRIVATE KEY-----/);
+    }
+  });
+
+  test("destroy under a 429 storm on every delete: everything the stack created is gone (roles, certificates with their user, teams, memberships)", async () => {
+    await emulatorControl.clearRequests(emu);
+    await emulatorControl.setFaults(emu, [
+      { method: "DELETE", path: "^/api/atlas/v2/", status: 429, retryAfter: 1, times: 8 },
+      { method: "POST", path: src(TEAM_REMOVE), status: 429, retryAfter: 1, times: 2 },
+    ]);
+    try {
+      const destroy = await stack.destroy();
+      expect(destroy.summary.delete).toBe(14);
+    } finally {
+      await emulatorControl.clearFaults(emu);
+    }
+    const log = await emulatorControl.requests(emu);
+    expect(statusCounts(log.filter((r) => r.method === "DELETE"))[429]).toBe(8);
+    expect(sent(log, "POST", TEAM_REMOVE)[429]).toBe(2);
+    const live = await invariant();
+    expect(live).toEqual({ databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [], customDbRoles: [], certificates: [] });
+    // Ada and Bob, seeded outside the stack, are still members: only their teams went.
+    expect((await emulatorView(emu)).orgMemberships.map((m) => m.username).sort()).toEqual(SEEDED);
+  });
+});

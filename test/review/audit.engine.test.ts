@@ -7,32 +7,20 @@
  * command's exit codes for `--fail-on`, and its errors for the wrong input.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { audit, readState, type Finding } from "../../audit";
+import { audit, readState } from "../../audit";
 import { DatabaseUser, OrgInvitation } from "../../provider";
 import { AtlasClient } from "../../provider/client/client";
 import { deleteDatabaseUser } from "../../provider/client/operations/databaseUsers";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { assertNoSecrets, createEngineStack, describeEngine, type EngineStack } from "../support/engine";
-import { repoRoot } from "../support/workdir";
+import { pickFindings as pick, runCli as run } from "../support/audit";
 
 const DAY_MS = 24 * 3600_000;
 const OUTSIDE = 505; // more than one page of 500
-const bin = path.join(repoRoot, "bin", "pulumi-atlas-users.js");
 
-function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
-}
 
-const pick = (findings: Finding[], category: Finding["category"], kind: Finding["kind"]) =>
-  findings.filter((f) => f.category === category && f.kind === kind).map((f) => f.identity).sort();
 
 describeEngine("audit of a deployed stack against the emulator", () => {
   let emu: EmulatorHandle;

@@ -16,6 +16,18 @@
  *   TeamProjectAccess). These are compared whoever the people are: a team
  *   membership of someone seeded outside the stack is still the stack's.
  *
+ * - custom database roles (CustomDbRole), keyed by project and role name,
+ *   each with its privileges (actions and their resources, inherited roles)
+ *   written out in one canonical text, so a role whose privileges differ
+ *   between the emulator and the state is a difference too;
+ * - Atlas-managed X.509 certificates (X509Certificate), keyed by project,
+ *   username and serial number: each one in the state must be listed by the
+ *   emulator (valid on its clock), and a listed certificate the state does
+ *   not hold is a difference unless the test names its user in
+ *   `unheldCertificates` (Atlas cannot revoke one certificate: one issued
+ *   with a lost answer, or forgotten by a renewal, stays listed until it
+ *   ends or its user goes). Only serial numbers are compared, never a PEM.
+ *
  * A membership counts whatever its status (pending, active, expired,
  * rejected): it is there until someone removes it. Two exceptions, both
  * named by the test: people seeded or invited outside the stack
@@ -34,6 +46,8 @@ export const PROJECT_MEMBERSHIP_TYPE = "ProjectMembership";
 export const TEAM_TYPE = "Team";
 export const TEAM_MEMBERSHIP_TYPE = "TeamMembership";
 export const TEAM_PROJECT_ACCESS_TYPE = "TeamProjectAccess";
+export const CUSTOM_DB_ROLE_TYPE = "CustomDbRole";
+export const X509_CERTIFICATE_TYPE = "X509Certificate";
 
 export const typeName = (type: string) => type.slice(type.lastIndexOf(":") + 1);
 
@@ -51,6 +65,15 @@ interface EmulatorStateView {
   cloudUsers: { id: string; username: string }[];
   teams?: { id: string; orgId: string }[];
   teamProjectRoles?: { teamId: string; groupId: string }[];
+  customDbRoles?: { groupId: string; roleName: string; actions: ApiAction[]; inheritedRoles: { role: string; db: string }[] }[];
+  /** Issued certificates: serial numbers and validity only (the emulator never keeps a key). */
+  userCerts?: { groupId: string; username: string; id: number; notAfter: string }[];
+  now?: string;
+}
+
+interface ApiAction {
+  action: string;
+  resources: { cluster?: boolean; db?: string; collection?: string }[];
 }
 
 export interface IdentitySets {
@@ -68,6 +91,10 @@ export interface IdentitySets {
   teamMembers: string[];
   /** `projectId/teamId`, sorted. */
   teamProjects: string[];
+  /** `projectId/roleName actions=[…] inherited=[…]` (see {@link customRoleKey}), sorted. */
+  customDbRoles: string[];
+  /** `projectId/username/serialNumber` of certificates Atlas lists, sorted. */
+  certificates: string[];
 }
 
 /** The usernames a comparison leaves out (see the file comment). */
@@ -76,6 +103,32 @@ export interface InvariantExceptions {
   outsideStack?: readonly string[];
   /** Accounts whose CloudUser was deleted where no API deletes an account: the account is not compared, its memberships are. */
   retainedAccounts?: readonly string[];
+  /**
+   * Listed certificates the state does not hold, by `projectId/username`:
+   * how many each user may have (one issued whose answer was lost, one a
+   * renewal forgot). Unnamed users may have none.
+   */
+  unheldCertificates?: Readonly<Record<string, number>>;
+}
+
+/** The certificate keys of one user, `projectId/username`. */
+export const certificateOwner = (key: string) => key.slice(0, key.lastIndexOf("/"));
+
+/**
+ * One canonical text for a custom role and its privileges, from the API's
+ * shape (`{action, resources: [{cluster, db, collection}]}`, `{role, db}`)
+ * or the state's (`{db, collection?} | {cluster: true}`, `{roleName, databaseName}`).
+ */
+export function customRoleKey(
+  projectId: string,
+  roleName: string,
+  actions: readonly ApiAction[] = [],
+  inherited: readonly ({ role?: string; db?: string; roleName?: string; databaseName?: string })[] = [],
+): string {
+  const resource = (r: ApiAction["resources"][number]) => (r.cluster ? "cluster" : `${r.db ?? ""}.${r.collection ?? ""}`);
+  const acts = actions.map((a) => `${a.action}(${a.resources.map(resource).sort().join(",")})`).sort();
+  const roles = inherited.map((r) => `${r.role ?? r.roleName}@${r.db ?? r.databaseName}`).sort();
+  return `${projectId}/${roleName} actions=[${acts.join(" ")}] inherited=[${roles.join(" ")}]`;
 }
 
 export async function emulatorView(emu: EmulatorHandle): Promise<EmulatorStateView> {
@@ -107,6 +160,12 @@ function identitiesIn(state: EmulatorStateView, except: InvariantExceptions): Id
     teams: (state.teams ?? []).map((t) => `${t.orgId}/${t.id}`).sort(),
     teamMembers: state.orgMemberships.flatMap((m) => (m.teamIds ?? []).map((id) => `${id}/${lower(m.username)}`)).sort(),
     teamProjects: (state.teamProjectRoles ?? []).map((r) => `${r.groupId}/${r.teamId}`).sort(),
+    customDbRoles: (state.customDbRoles ?? []).map((r) => customRoleKey(r.groupId, r.roleName, r.actions, r.inheritedRoles)).sort(),
+    // What `GET …/certs` lists: the certificates still valid on the emulator's clock.
+    certificates: (state.userCerts ?? [])
+      .filter((c) => state.now === undefined || Date.parse(c.notAfter) > Date.parse(state.now))
+      .map((c) => `${c.groupId}/${c.username}/${c.id}`)
+      .sort(),
   };
 }
 
@@ -153,6 +212,10 @@ export async function stateIdentities(stack: EngineStack, projects: readonly { i
     teams: outputs(TEAM_TYPE).map((o) => `${o.orgId}/${o.teamId}`).sort(),
     teamMembers: outputs(TEAM_MEMBERSHIP_TYPE).map((o) => `${o.teamId}/${lower(o.username)}`).sort(),
     teamProjects: outputs(TEAM_PROJECT_ACCESS_TYPE).map((o) => `${o.projectId}/${o.teamId}`).sort(),
+    customDbRoles: outputs(CUSTOM_DB_ROLE_TYPE)
+      .map((o) => customRoleKey(o.projectId, o.roleName, o.actions ?? [], o.inheritedRoles ?? []))
+      .sort(),
+    certificates: outputs(X509_CERTIFICATE_TYPE).map((o) => `${o.projectId}/${o.username}/${o.serialNumber}`).sort(),
   };
 }
 
@@ -166,19 +229,26 @@ function duplicates(items: readonly string[]): string[] {
  */
 export async function expectStateMatchesEmulator(stack: EngineStack, emu: EmulatorHandle, except: InvariantExceptions = {}): Promise<IdentitySets> {
   const view = await emulatorView(emu);
-  const live = identitiesIn(view, except);
+  const listed = identitiesIn(view, except);
   const recorded = await stateIdentities(stack, view.projects);
+  // Certificates: the state's must be listed; listed ones the state does not hold only as many per user as the test names.
+  const held = new Set(recorded.certificates);
+  const unheld: Record<string, number> = {};
+  for (const c of listed.certificates) if (!held.has(c)) unheld[certificateOwner(c)] = (unheld[certificateOwner(c)] ?? 0) + 1;
+  expect({ unheldCertificates: unheld }).toEqual({ unheldCertificates: except.unheldCertificates ?? {} });
+  const live = { ...listed, certificates: listed.certificates.filter((c) => held.has(c)) };
+  expect({ certificatesInStateNotListed: recorded.certificates.filter((c) => !live.certificates.includes(c)) }).toEqual({ certificatesInStateNotListed: [] });
   for (const [side, sets] of [
     ["State", recorded],
     ["Emulator", live],
   ] as const) {
     const found = Object.fromEntries(Object.entries(sets).map(([kind, items]) => [kind, duplicates(items)]));
     expect({ [`duplicatesIn${side}`]: found }).toEqual({
-      [`duplicatesIn${side}`]: { databaseUsers: [], cloudUsers: [], orgMembers: [], projectMembers: [], teams: [], teamMembers: [], teamProjects: [] },
+      [`duplicatesIn${side}`]: Object.fromEntries(Object.keys(sets).map((kind) => [kind, []])),
     });
   }
   expect(recorded).toEqual(live);
-  return live;
+  return listed;
 }
 
 /**

@@ -5,7 +5,7 @@
  * a project (`/groups/{groupId}/teams`, `2023-01-01`).
  */
 import { apiPath, type ExpectedAnswer } from "../request";
-import type { OrgUserResponse, Paginated, RequestSender } from "./orgUsers";
+import { pageRequest, type OrgUserResponse, type Paginated, type RequestSender } from "./orgUsers";
 
 const V1 = "2023-01-01" as const;
 const V2 = "2025-02-19" as const;
@@ -35,6 +35,21 @@ export function getTeam(client: RequestSender, orgId: string, teamId: string): P
 
 export function getTeamByName(client: RequestSender, orgId: string, name: string): Promise<TeamResponse> {
   return client.send({ method: "GET", path: apiPath`/api/atlas/v2/orgs/${orgId}/teams/byName/${name}`, version: V1, returns: A_TEAM });
+}
+
+/** One page of the organization's teams. */
+export function listTeams(client: RequestSender, orgId: string, page: { itemsPerPage?: number; pageNum?: number } = {}): Promise<Paginated<TeamResponse>> {
+  return client.send(pageRequest(apiPath`/api/atlas/v2/orgs/${orgId}/teams`, V1, "a page of teams", page));
+}
+
+/** One page of a team's members (org users, pending or active; served under `2025-02-19`). */
+export function listTeamUsers(
+  client: RequestSender,
+  orgId: string,
+  teamId: string,
+  page: { itemsPerPage?: number; pageNum?: number } = {},
+): Promise<Paginated<OrgUserResponse>> {
+  return client.send(pageRequest(apiPath`/api/atlas/v2/orgs/${orgId}/teams/${teamId}/users`, V2, "a page of team members", page));
 }
 
 export function renameTeam(client: RequestSender, orgId: string, teamId: string, name: string): Promise<TeamResponse> {
