@@ -38,7 +38,7 @@ import {
 } from "./engine";
 
 export interface CliProjectOptions {
-  /** A directory copied as the project (its Pulumi.yaml and whatever else it holds). */
+  /** A directory copied as the project (its Pulumi.yaml, with `plugins:` paths made absolute, and whatever else it holds but stack files). */
   template?: string;
   /** Files written into the project (after the copy): relative name → text. */
   files?: Record<string, string>;
@@ -129,8 +129,26 @@ function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, {
     recursive: true,
     // Stack files and leftovers of a run in the source directory are not part of the template.
-    filter: (src) => !/(^|\/)(node_modules|\.pulumi)$/.test(src),
+    filter: (src) => !/(^|\/)(node_modules|\.pulumi|Pulumi\.[^/]+\.yaml)$/.test(src),
   });
+}
+
+/**
+ * A copied Pulumi.yaml's `plugins:` paths are relative to the template's
+ * directory (the CLI resolves them against the project's): make them
+ * absolute, so the copy finds the same plugin folders.
+ */
+export function absolutePluginPaths(projectYaml: string, templateDir: string): string {
+  const lines = projectYaml.split("\n");
+  let inPlugins = false;
+  return lines
+    .map((line) => {
+      if (/^\S/.test(line)) inPlugins = /^plugins:\s*$/.test(line);
+      const m = inPlugins ? /^(\s+(?:-\s+)?path:\s*)(["']?)([^"'\s#]+)\2(.*)$/.exec(line) : null;
+      if (!m || path.isAbsolute(m[3])) return line;
+      return `${m[1]}${JSON.stringify(path.resolve(templateDir, m[3]))}${m[4]}`;
+    })
+    .join("\n");
 }
 
 export async function createCliProject(opts: CliProjectOptions = {}): Promise<CliProject> {
@@ -149,8 +167,13 @@ async function createIn(dir: string, root: string, opts: CliProjectOptions): Pro
   const backend = path.join(dir, "backend");
   const pulumiHome = path.join(dir, "home");
   for (const d of [backend, pulumiHome]) fs.mkdirSync(d, { recursive: true });
-  if (opts.template) copyDir(opts.template, projectDir);
-  else fs.mkdirSync(projectDir, { recursive: true });
+  if (opts.template) {
+    copyDir(opts.template, projectDir);
+    const file = path.join(projectDir, "Pulumi.yaml");
+    fs.writeFileSync(file, absolutePluginPaths(fs.readFileSync(file, "utf8"), path.resolve(opts.template)));
+  } else {
+    fs.mkdirSync(projectDir, { recursive: true });
+  }
   for (const [name, text] of Object.entries(opts.files ?? {})) {
     fs.mkdirSync(path.dirname(path.join(projectDir, name)), { recursive: true });
     fs.writeFileSync(path.join(projectDir, name), text);
