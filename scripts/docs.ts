@@ -16,6 +16,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { defaultOf, defOf, formatOf, isOptional, metaAlong, metaOf, objectFields, unwrap } from "../provider/common/schemaWalk";
 import { CloudUserInputsSchema, CloudUserStateSchema } from "../provider/cloudUser/schema";
 import { PLATFORMS as CLOUD_USER_PLATFORMS } from "../provider/platform";
 import { CustomDbRoleInputsSchema, CustomDbRoleStateSchema } from "../provider/customDbRole/schema";
@@ -43,6 +44,8 @@ interface Variant {
 }
 
 export interface ResourceDoc {
+  /** The resource's name: its class, and the last part of its plugin type token (`atlas-users:index:<resource>`). */
+  resource: string;
   /** The page, relative to the repository root. */
   page: string;
   /** Where the descriptions live (named in the markers, for whoever edits the page). */
@@ -59,6 +62,7 @@ const TEAM = "7c8d9e0f1a2b3c4d5e6f7a8b";
 
 export const RESOURCE_DOCS: readonly ResourceDoc[] = [
   {
+    resource: "DatabaseUser",
     page: "docs/resources/database-user.md",
     schemaFile: "provider/databaseUser/schema.ts",
     variants: [
@@ -77,6 +81,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: DatabaseUserStateSchema,
   },
   {
+    resource: "CustomDbRole",
     page: "docs/resources/custom-db-role.md",
     schemaFile: "provider/customDbRole/schema.ts",
     variants: [
@@ -95,6 +100,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: CustomDbRoleStateSchema,
   },
   {
+    resource: "X509Certificate",
     page: "docs/resources/x509-certificate.md",
     schemaFile: "provider/x509Certificate/schema.ts",
     variants: [{ label: "Atlas", schema: X509CertificateInputsSchema, valid: { projectId: PROJECT, username: "etl" } }],
@@ -102,6 +108,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: X509CertificateStateSchema,
   },
   {
+    resource: "OrgInvitation",
     page: "docs/resources/org-invitation.md",
     schemaFile: "provider/orgInvitation/schema.ts",
     variants: (["atlas", "cloud-manager", "ops-manager"] as const).map((platform) => ({
@@ -113,6 +120,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: OrgInvitationStateSchema,
   },
   {
+    resource: "CloudUser",
     page: "docs/resources/cloud-user.md",
     schemaFile: "provider/cloudUser/schema.ts",
     variants: CLOUD_USER_PLATFORMS.map((platform) => ({
@@ -133,6 +141,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: CloudUserStateSchema,
   },
   {
+    resource: "ProjectMembership",
     page: "docs/resources/project-membership.md",
     schemaFile: "provider/projectMembership/schema.ts",
     variants: [{ label: "atlas", schema: ProjectMembershipInputsSchema, valid: { projectId: PROJECT, username: "ada@example.com", roles: ["GROUP_READ_ONLY"] } }],
@@ -140,6 +149,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: ProjectMembershipStateSchema,
   },
   {
+    resource: "Team",
     page: "docs/resources/team.md",
     schemaFile: "provider/team/schema.ts",
     variants: [{ label: "atlas", schema: TeamInputsSchema, valid: { orgId: ORG, name: "platform" } }],
@@ -147,6 +157,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: TeamStateSchema,
   },
   {
+    resource: "TeamMembership",
     page: "docs/resources/team-membership.md",
     schemaFile: "provider/teamMembership/schema.ts",
     variants: [{ label: "atlas", schema: TeamMembershipInputsSchema, valid: { orgId: ORG, teamId: TEAM, username: "ada@example.com" } }],
@@ -154,6 +165,7 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
     outputs: TeamMembershipStateSchema,
   },
   {
+    resource: "TeamProjectAccess",
     page: "docs/resources/team-project-access.md",
     schemaFile: "provider/teamProjectAccess/schema.ts",
     variants: [{ label: "atlas", schema: TeamProjectAccessInputsSchema, valid: { projectId: PROJECT, teamId: TEAM, roles: ["GROUP_READ_ONLY"] } }],
@@ -164,76 +176,6 @@ export const RESOURCE_DOCS: readonly ResourceDoc[] = [
 
 // ---------------------------------------------------------------------------
 // Reading schemas
-
-interface Def {
-  type: string;
-  innerType?: Schema;
-  in?: Schema;
-  out?: Schema;
-  element?: Schema;
-  shape?: Record<string, Schema>;
-  entries?: Record<string, string>;
-  /** A union's members. */
-  options?: Schema[];
-  format?: string;
-  defaultValue?: unknown;
-  values?: unknown[];
-}
-
-const defOf = (schema: Schema): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
-const metaOf = (schema: Schema): Record<string, unknown> | undefined => z.globalRegistry.get(schema);
-
-/** The schema under `optional`, `default`, `nullable`, `readonly` and the input side of pipes. */
-function unwrap(schema: Schema): Schema {
-  const def = defOf(schema);
-  if (def.innerType && ["optional", "default", "nullable", "readonly", "prefault", "nonoptional"].includes(def.type)) return unwrap(def.innerType);
-  if (def.type === "pipe" && def.in && defOf(def.in).type !== "transform") return unwrap(def.in);
-  return schema;
-}
-
-/** The first description (and secret flag) met from the outside in. */
-function metaAlong(schema: Schema): { description?: string; secret: boolean } {
-  let current: Schema | undefined = schema;
-  let secret = false;
-  let description: string | undefined;
-  while (current) {
-    const meta = metaOf(current);
-    if (meta?.secret === true) secret = true;
-    if (description === undefined && typeof meta?.description === "string") description = meta.description;
-    const def = defOf(current);
-    current = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
-  }
-  return { description, secret };
-}
-
-function isOptional(schema: Schema): boolean {
-  // `optional` for .optional(), `defaulted` for .default(...).
-  return (schema as unknown as { _zod: { optin?: string } })._zod.optin !== undefined;
-}
-
-function defaultOf(schema: Schema): unknown {
-  let current: Schema | undefined = schema;
-  while (current) {
-    const def = defOf(current);
-    if (def.type === "default") return def.defaultValue;
-    current = def.innerType;
-  }
-  return undefined;
-}
-
-/** A string schema's format, looking through pipes (`z.string().trim().pipe(z.email())`). */
-function formatOf(schema: Schema): string | undefined {
-  const def = defOf(schema);
-  if (def.format) return def.format;
-  if (def.type === "pipe" && def.out && defOf(def.out).type !== "transform") return formatOf(def.out);
-  if (def.innerType) return formatOf(def.innerType);
-  return undefined;
-}
-
-function objectFields(schema: Schema): Record<string, Schema> | undefined {
-  const def = defOf(unwrap(schema));
-  return def.type === "object" ? def.shape : undefined;
-}
 
 function typeText(schema: Schema): string {
   // A schema may name its type for the tables itself (a long enum, say).
@@ -292,7 +234,7 @@ function reports(schema: Schema, variant: Variant, field: string): boolean {
   return !result.success && result.error.issues.some((issue) => issue.path[0] === field);
 }
 
-function requiredText(doc: ResourceDoc, field: string, schema: Schema): string {
+export function requiredText(doc: ResourceDoc, field: string, schema: Schema): string {
   if (!isOptional(schema)) return "yes";
   const dflt = defaultOf(schema);
   if (dflt !== undefined) return `no (default ${code(JSON.stringify(dflt))})`;
