@@ -57,7 +57,34 @@ function forwardConfigure(provider: AtlasUsersProvider): void {
         (error: unknown) => callback(error),
       );
     };
+    wrapped.read = readWithProperties(implementation.read as Handler);
     return original.call(this, service, wrapped);
+  };
+}
+
+type Handler = (this: unknown, call: { request: ReadRequest }, callback: Callback) => void;
+
+interface ReadRequest {
+  getProperties(): unknown;
+  setProperties(value: unknown): void;
+}
+
+/**
+ * The SDK's `read` handler (3.248.0) calls `getProperties().toJavaScript()`,
+ * but on `pulumi import` (and `.get`) the engine sends a ReadRequest with no
+ * properties at all: the handler throws "Cannot read properties of undefined
+ * (reading 'toJavaScript')" before the provider is asked. An absent
+ * `properties` is given an empty Struct, so the provider's `read` receives
+ * `{}`, as the dynamic provider's does.
+ */
+function readWithProperties(sdkRead: Handler): Handler {
+  // The protobuf runtime the SDK's generated messages use.
+  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const structPath = require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] });
+  const { Struct } = require(structPath) as { Struct: new () => unknown };
+  return function (this: unknown, call, callback) {
+    if (!call.request.getProperties()) call.request.setProperties(new Struct());
+    return sdkRead.call(this, call, callback);
   };
 }
 
