@@ -18,7 +18,7 @@ import path from "node:path";
 import { apiClient, serviceAccountToken, type ApiCall, type ApiResponse } from "../support/atlasApi";
 import { createCliProject, describeYaml } from "../support/cliProject";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
-import { assertNoSecrets } from "../support/engine";
+import { assertNoSecrets, pluginConfig } from "../support/engine";
 import { repoRoot } from "../support/workdir";
 
 const template = path.join(repoRoot, "examples", "yaml");
@@ -39,16 +39,6 @@ function programConfig(emu: EmulatorHandle): Record<string, { value: string; sec
     orgId: { value: emu.orgId },
     projectId: { value: emu.projectId },
     appPassword: { value: APP_PASSWORD, secret: true },
-  };
-}
-
-/** The plugin's own config: its package's namespace (`atlas-users:<key>`, schema.json's `config.variables`). */
-function pluginConfig(emu: EmulatorHandle): Record<string, { value: string; secret?: boolean }> {
-  return {
-    "atlas-users:baseUrl": { value: emu.baseUrl },
-    "atlas-users:allowInsecureHttp": { value: "true" },
-    "atlas-users:publicKey": { value: emu.publicKey },
-    "atlas-users:privateKey": { value: emu.privateKey, secret: true },
   };
 }
 

@@ -147,6 +147,10 @@ export interface EngineStackOptions {
    * "the installed implementation".
    */
   packageRoot?: string;
+  /** Extra environment for the CLI (e.g. a PATH that finds a provider plugin). */
+  envVars?: Record<string, string>;
+  /** `plugins:` of Pulumi.yaml (e.g. `providers: [{ name, path }]`, where the engine finds a provider plugin). */
+  plugins?: { providers?: { name: string; path: string; version?: string }[] };
 }
 
 /** Per-resource step counts, excluding the stack itself and provider resources. */
@@ -327,6 +331,17 @@ export function emulatorConfig(
 }
 
 /**
+ * The same settings as `emulatorConfig` (API key) in the provider plugin's
+ * own namespace, `atlas-users:<key>`: the engine hands a provider plugin only
+ * its package's config, never `mongodbatlas:*`.
+ */
+export function pluginConfig(emulator: EngineEmulator): Record<string, { value: string; secret?: boolean }> {
+  return Object.fromEntries(
+    Object.entries(emulatorConfig(emulator)).map(([key, value]) => [`atlas-users:${key.split(":")[1]}`, value]),
+  );
+}
+
+/**
  * Creates a stack in a fresh temp directory, with the emulator's address and
  * credentials in stack config (`mongodbatlas:*`, the private key or client
  * secret as a Pulumi secret; `atlasUsers:allowInsecureHttp` for the
@@ -365,8 +380,14 @@ async function createStackIn(dir: string, opts: EngineStackOptions): Promise<Eng
       workDir,
       pulumiHome,
       pulumiCommand,
-      projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${backend}` } },
-      envVars: engineEnv(backend, pulumiHome),
+      projectSettings: {
+        name: projectName,
+        runtime: "nodejs",
+        backend: { url: `file://${backend}` },
+        // Written to Pulumi.yaml as given; the Automation API's type has no `plugins`.
+        ...(opts.plugins ? ({ plugins: opts.plugins } as object) : {}),
+      },
+      envVars: { ...engineEnv(backend, pulumiHome), ...opts.envVars },
     },
   );
 
