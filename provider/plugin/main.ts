@@ -2,11 +2,15 @@
  * The plugin's entry point (`bin/pulumi-resource-atlas-users` runs it): serves
  * {@link AtlasUsersProvider} over gRPC with `@pulumi/pulumi/provider`'s `main`.
  *
- * That server (SDK 3.248.0) answers `Configure` without handing its config to
- * the provider, so before `main` binds its handlers, the `configure` handler it
- * registers with grpc-js is wrapped once: the request's `args` (the provider's
- * config) go to the provider first, then the SDK's handler answers as before
- * (accepting secrets). Nothing of the config is logged.
+ * That server (SDK 3.248.0) falls short in two places, so before `main` binds
+ * its handlers, two of those it registers with grpc-js are wrapped once:
+ * - `Configure` is answered without handing the config to the provider: the
+ *   request's `args` (the provider's config) go to the provider first, then
+ *   the SDK's handler answers as before (accepting secrets). Nothing of the
+ *   config is logged.
+ * - `Read` fails with "Cannot read properties of undefined (reading
+ *   'toJavaScript')" when the request has no properties, which is what an
+ *   import sends: it gets an empty property bag.
  */
 import * as path from "node:path";
 import { main } from "@pulumi/pulumi/provider";
@@ -21,6 +25,10 @@ interface ConfigureCall {
     getArgs(): { toJavaScript(): Record<string, unknown> } | undefined;
     getVariablesMap(): { entries(): Iterable<[string, string]> };
   };
+}
+
+interface ReadCall {
+  request: { getProperties(): unknown; setProperties(value: unknown): void };
 }
 
 type Callback = (error: unknown, response?: unknown) => void;
@@ -38,18 +46,20 @@ export function configFromRequest(call: ConfigureCall): Record<string, unknown> 
 }
 
 /**
- * Wraps the `configure` handler that `main` registers, so `provider.configure`
- * sees the config. grpc-js binds each handler to the object it is given: an
- * object inheriting the SDK's handlers, with its own `configure`.
+ * Wraps the `configure` and `read` handlers that `main` registers (see above).
+ * grpc-js binds each handler to the object it is given: an object inheriting
+ * the SDK's handlers, with its own `configure` and `read`.
  */
-function forwardConfigure(provider: AtlasUsersProvider): void {
-  // The grpc-js the SDK uses (its own dependency), not one this package might resolve.
-  const grpcPath = require.resolve("@grpc/grpc-js", { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] });
-  const prototype = (require(grpcPath) as { Server: { prototype: GrpcServerPrototype } }).Server.prototype;
+function patchHandlers(provider: AtlasUsersProvider): void {
+  // The SDK's own dependencies, not copies this package might resolve.
+  const sdkRequire = (id: string) => require(require.resolve(id, { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));
+  const prototype = (sdkRequire("@grpc/grpc-js") as { Server: { prototype: GrpcServerPrototype } }).Server.prototype;
+  const { Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb") as { Struct: new () => unknown };
   const original = prototype.addService;
   prototype.addService = function (this: unknown, service: unknown, implementation: Record<string, unknown>) {
     prototype.addService = original;
     const sdkConfigure = implementation.configure as (this: unknown, call: ConfigureCall, callback: Callback) => void;
+    const sdkRead = implementation.read as (this: unknown, call: ReadCall, callback: Callback) => void;
     const wrapped = Object.create(implementation) as Record<string, unknown>;
     wrapped.configure = function (this: unknown, call: ConfigureCall, callback: Callback) {
       provider.configure(configFromRequest(call)).then(
@@ -57,40 +67,17 @@ function forwardConfigure(provider: AtlasUsersProvider): void {
         (error: unknown) => callback(error),
       );
     };
-    wrapped.read = readWithProperties(implementation.read as Handler);
+    wrapped.read = function (this: unknown, call: ReadCall, callback: Callback) {
+      if (!call.request.getProperties()) call.request.setProperties(new Struct());
+      return sdkRead.call(this, call, callback);
+    };
     return original.call(this, service, wrapped);
-  };
-}
-
-type Handler = (this: unknown, call: { request: ReadRequest }, callback: Callback) => void;
-
-interface ReadRequest {
-  getProperties(): unknown;
-  setProperties(value: unknown): void;
-}
-
-/**
- * The SDK's `read` handler (3.248.0) calls `getProperties().toJavaScript()`,
- * but on `pulumi import` (and `.get`) the engine sends a ReadRequest with no
- * properties at all: the handler throws "Cannot read properties of undefined
- * (reading 'toJavaScript')" before the provider is asked. An absent
- * `properties` is given an empty Struct, so the provider's `read` receives
- * `{}`, as the dynamic provider's does.
- */
-function readWithProperties(sdkRead: Handler): Handler {
-  // The protobuf runtime the SDK's generated messages use.
-  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  const structPath = require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] });
-  const { Struct } = require(structPath) as { Struct: new () => unknown };
-  return function (this: unknown, call, callback) {
-    if (!call.request.getProperties()) call.request.setProperties(new Struct());
-    return sdkRead.call(this, call, callback);
   };
 }
 
 export async function serve(args: string[]): Promise<void> {
   const provider = new AtlasUsersProvider();
-  forwardConfigure(provider);
+  patchHandlers(provider);
   await main(provider, args);
 }
 

@@ -13,14 +13,15 @@ import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../supp
 import { seedOrgAndProject } from "../support/atlasApi";
 import { assertNoSecrets, createEngineStack, describeEngine, engine, pluginConfig, type EngineStack } from "../support/engine";
 import { repoRoot } from "../support/workdir";
+import { AtlasUsersProvider } from "../../provider/plugin/provider";
 
 const PASSWORD = "engine-Plugin-Pw-1";
 const PASSWORD_2 = "engine-Plugin-Pw-2";
 
 /** A resource of the plugin's package, registered by type token as any language's SDK would. */
 class PluginResource extends pulumi.CustomResource {
-  constructor(type: string, name: string, props: pulumi.Inputs) {
-    super(type, name, props);
+  constructor(type: string, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(type, name, props, opts);
   }
 }
 
@@ -138,6 +139,37 @@ describeEngine("the provider plugin under the engine", () => {
     try {
       await expect(stack.up()).rejects.toThrow(/No MongoDB Atlas credentials found/);
       assertNoSecrets(stack.allOutput(), [emu.privateKey]);
+    } finally {
+      await stack.dispose();
+    }
+  });
+
+  test("import: an existing database user comes into the stack (the `import` option) through the plugin's read", async () => {
+    const { projectId } = ids;
+    // Created out of band (the plugin object in this process), then imported by id.
+    const outOfBand = new AtlasUsersProvider(repoRoot);
+    await outOfBand.configure({ baseUrl: emu.baseUrl, allowInsecureHttp: "true", publicKey: emu.publicKey, privateKey: emu.privateKey });
+    const declared = { projectId, username: "to-import", x509Type: "MANAGED", roles: [{ roleName: "read", databaseName: "app" }] };
+    const urn = "urn:pulumi:other::elsewhere::atlas-users:index:DatabaseUser::x";
+    const made = await outOfBand.check(urn, {}, { ...declared, owner: "plugin-import/test" });
+    const { id } = await outOfBand.create(urn, made.inputs);
+    // `pulumi import` needs the project's language host (none here for nodejs): the resource option does the same import.
+    const stack = await createEngineStack({
+      emulator: emu,
+      projectName: "plugin-import",
+      config: pluginConfig(emu),
+      envVars: { PATH: pathWith(dir) },
+      program: async () => {
+        new PluginResource("atlas-users:index:DatabaseUser", "imported", declared, { import: id });
+      },
+    });
+    try {
+      const up = await stack.up();
+      expect(up.steps.map((s) => s.op)).toEqual(["import"]);
+      const [imported] = await stack.resources("atlas-users:index:DatabaseUser");
+      expect(imported.id).toBe(id);
+      expect(imported.outputs).toMatchObject({ ...declared, databaseName: "$external" });
+      expect((await stack.preview()).changeSummary).toMatchObject({ same: 1, update: 0, replace: 0 });
     } finally {
       await stack.dispose();
     }
