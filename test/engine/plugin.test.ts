@@ -74,6 +74,30 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
   const apiRequests = async () =>
     (await emulatorControl.requests(emu)).filter((r) => r.auth !== "digest-challenge" && !r.path.startsWith("/api/oauth"));
 
+  /** One API call as an administrator would make it (a fresh token), failing on an error status. */
+  const byHand = async (c: ApiCall): Promise<ApiResponse> => {
+    const res = await apiClient(emu, await serviceAccountToken(emu))(c);
+    if (res.status >= 300) throw new Error(`${c.method} ${c.path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res;
+  };
+
+  /**
+   * What a `preview --json` plans for the program's resources other than
+   * `same`: each step's op and the inputs that differ. The SDK's provider
+   * server (3.248.0) sends no property list with a diff, so they are read off
+   * the step's old and new state.
+   */
+  type Step = { op: string; urn: string; oldState?: { inputs?: Record<string, unknown> }; newState?: { inputs?: Record<string, unknown> } };
+  const plannedChanges = (preview: { steps?: Step[] }) =>
+    (preview.steps ?? [])
+      .filter((s) => s.op !== "same" && !/pulumi:(pulumi:Stack|providers:)/.test(s.urn))
+      .map((s) => {
+        const olds = s.oldState?.inputs ?? {};
+        const news = s.newState?.inputs ?? {};
+        const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])];
+        return { op: s.op, name: s.urn.split("::").pop(), inputs: keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort() };
+      });
+
   beforeAll(async () => {
     emu = await startTestEmulator();
   });
@@ -163,12 +187,6 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
 
   test("pulumi import of each resource made outside Pulumi, then preview", async () => {
     // Made by hand, as an administrator would in the Atlas UI or with the API.
-    const call = apiClient(emu, await serviceAccountToken(emu));
-    const byHand = async (c: ApiCall): Promise<ApiResponse> => {
-      const res = await call(c);
-      if (res.status >= 300) throw new Error(`${c.method} ${c.path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res;
-    };
     const team = await byHand({ method: "POST", path: `/api/atlas/v2/orgs/${emu.orgId}/teams`, version: "2023-01-01", body: { name: "analysts", usernames: [] } });
     const teamId: string = team.body.id;
     const invited = await byHand({
@@ -210,18 +228,7 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
       // The team and the invitation match the program as imported. The
       // database user's password cannot be read back (Atlas never returns it),
       // so the program's password is the one change planned: `up` sets it.
-      const preview = await project.previewJson();
-      // The SDK's provider server (3.248.0) sends no property list with a
-      // diff, so the inputs that differ are read off the step's old and new state.
-      type Step = { op: string; urn: string; oldState?: { inputs?: Record<string, unknown> }; newState?: { inputs?: Record<string, unknown> } };
-      const planned = (preview.steps as Step[])
-        .filter((s) => s.op !== "same" && !/pulumi:(pulumi:Stack|providers:)/.test(s.urn))
-        .map((s) => {
-          const olds = s.oldState?.inputs ?? {};
-          const news = s.newState?.inputs ?? {};
-          const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])];
-          return { op: s.op, name: s.urn.split("::").pop(), inputs: keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort() };
-        });
+      const planned = plannedChanges(await project.previewJson());
       // `owner` differs too (the plugin's check takes the stack from the URN; a
       // user made by hand carries no ownership label), but alone it changes
       // nothing: the update caused by the password stamps it.
@@ -242,5 +249,125 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
       project.dispose();
     }
   });
-});
 
+  test("pulumi import of the other resource types made outside Pulumi, then preview", async () => {
+    const teamId: string = (
+      await byHand({ method: "POST", path: `/api/atlas/v2/orgs/${emu.orgId}/teams`, version: "2023-01-01", body: { name: "platform", usernames: [] } })
+    ).body.id;
+    await byHand({ method: "POST", path: `/api/atlas/v2/groups/${emu.projectId}/teams`, version: "2023-01-01", body: [{ teamId, roleNames: ["GROUP_READ_ONLY"] }] });
+    const carol = await byHand({
+      method: "POST",
+      path: `/api/atlas/v2/groups/${emu.projectId}/users`,
+      version: "2025-02-19",
+      body: { username: "carol@example.com", roles: ["GROUP_DATA_ACCESS_READ_ONLY"] },
+    });
+    await byHand({ method: "POST", path: `/api/atlas/v2/orgs/${emu.orgId}/teams/${teamId}:addUser`, version: "2025-02-19", body: { id: carol.body.id } });
+    await byHand({
+      method: "POST",
+      path: `/api/atlas/v2/groups/${emu.projectId}/customDBRoles/roles`,
+      version: "2023-01-01",
+      body: { roleName: "reportReader", actions: [{ action: "FIND", resources: [{ cluster: false, db: "reports", collection: "" }] }] },
+    });
+    const operator = await byHand({
+      method: "POST",
+      path: "/api/atlas/v2/users",
+      version: "2023-01-01",
+      body: {
+        username: "operator@example.com",
+        password: "Operator-Set-By-Hand-5d",
+        firstName: "Ada",
+        lastName: "Lovelace",
+        country: "GB",
+        mobileNumber: "212-555-0123",
+        roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
+      },
+    });
+    // The person accepted: the account holds ORG_MEMBER (pending roles are not held, see docs/plugin.md).
+    await emulatorControl.acceptInvitation(emu, emu.orgId, operator.body.id);
+
+    const program = [
+      "name: atlas-users-import",
+      "runtime: yaml",
+      "plugins:",
+      "  providers:",
+      "    - name: atlas-users",
+      `      path: ${JSON.stringify(launcherDir)}`,
+      "config:",
+      "  orgId:",
+      "    type: string",
+      "  projectId:",
+      "    type: string",
+      "  operatorPassword:",
+      "    type: string",
+      "    secret: true",
+      "resources:",
+      "  platform:",
+      `    type: ${token("Team")}`,
+      "    properties: { orgId: '${orgId}', name: platform }",
+      "  platform-app:",
+      `    type: ${token("TeamProjectAccess")}`,
+      "    properties: { projectId: '${projectId}', teamId: '${platform.teamId}', roles: [GROUP_READ_ONLY] }",
+      "  carol-app:",
+      `    type: ${token("ProjectMembership")}`,
+      "    properties: { projectId: '${projectId}', username: carol@example.com, roles: [GROUP_DATA_ACCESS_READ_ONLY] }",
+      "  carol-platform:",
+      `    type: ${token("TeamMembership")}`,
+      "    properties: { orgId: '${orgId}', teamId: '${platform.teamId}', username: carol@example.com }",
+      "  report-reader:",
+      `    type: ${token("CustomDbRole")}`,
+      "    properties: { projectId: '${projectId}', roleName: reportReader, actions: [{ action: FIND, resources: [{ db: reports }] }] }",
+      "  operator:",
+      `    type: ${token("CloudUser")}`,
+      "    properties:",
+      "      username: operator@example.com",
+      "      password: ${operatorPassword}",
+      "      firstName: Ada",
+      "      lastName: Lovelace",
+      "      country: GB",
+      "      mobileNumber: 212-555-0123",
+      "      roles: [{ orgId: '${orgId}', roleName: ORG_MEMBER }]",
+      "",
+    ].join("\n");
+    const project = await createCliProject({
+      files: { "Pulumi.yaml": program },
+      config: {
+        orgId: { value: emu.orgId },
+        projectId: { value: emu.projectId },
+        operatorPassword: { value: "Operator-Declared-Pw-3a", secret: true },
+        ...pluginConfig(emu),
+      },
+    });
+    try {
+      const imports: [string, string, string][] = [
+        ["Team", "platform", `${emu.orgId}/${teamId}`],
+        ["TeamProjectAccess", "platform-app", `${emu.projectId}/${teamId}`],
+        ["ProjectMembership", "carol-app", `${emu.projectId}/carol@example.com`],
+        ["TeamMembership", "carol-platform", `${emu.orgId}/${teamId}/carol@example.com`],
+        ["CustomDbRole", "report-reader", `${emu.projectId}/reportReader`],
+        ["CloudUser", "operator", operator.body.id],
+      ];
+      const failed: Record<string, string> = {};
+      for (const [resource, name, id] of imports) {
+        const result = await project.run(["import", token(resource), name, id, "--yes", "--protect=false"]);
+        if (result.code !== 0) failed[resource] = (result.stdout + result.stderr).split("\n").filter((l) => /error/i.test(l)).join(" | ");
+      }
+      expect(failed).toEqual({});
+      // Each matches the program as imported: nothing to do.
+      expect(plannedChanges(await project.previewJson())).toEqual([]);
+      expect((await project.previewNoChanges()).code).toBe(0);
+      // The account's inputs are what it holds (the definition the CLI printed carries its profile and roles).
+      const [account] = await project.resources(token("CloudUser"));
+      expect(account.inputs).toEqual({
+        username: "operator@example.com",
+        firstName: "Ada",
+        lastName: "Lovelace",
+        country: "GB",
+        mobileNumber: "212-555-0123",
+        roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
+      });
+      assertNoSecrets(project.stateFileText() + project.allOutput(), ["Operator-Set-By-Hand-5d", "Operator-Declared-Pw-3a", emu.privateKey]);
+    } finally {
+      project.dispose();
+    }
+  });
+});
