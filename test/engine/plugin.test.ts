@@ -250,7 +250,7 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
     }
   });
 
-  test("pulumi import of the other resource types made outside Pulumi, then preview", async () => {
+  test("pulumi import of the other resource types made outside Pulumi, then preview; a certificate is refused", async () => {
     const teamId: string = (
       await byHand({ method: "POST", path: `/api/atlas/v2/orgs/${emu.orgId}/teams`, version: "2023-01-01", body: { name: "platform", usernames: [] } })
     ).body.id;
@@ -282,6 +282,26 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
         roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
       },
     });
+    // A database user with Atlas-managed X.509 certificates (no password), and one of its certificates.
+    await byHand({
+      method: "POST",
+      path: `/api/atlas/v2/groups/${emu.projectId}/databaseUsers`,
+      version: "2023-01-01",
+      body: { groupId: emu.projectId, databaseName: "$external", username: "etl", x509Type: "MANAGED", roles: [{ roleName: "read", databaseName: "reports" }] },
+    });
+    const certs = `/api/atlas/v2/groups/${emu.projectId}/databaseUsers/etl/certs`;
+    const issued = await fetch(`${emu.baseUrl}${certs}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await serviceAccountToken(emu)}`,
+        accept: "application/vnd.atlas.2023-01-01+json",
+        "content-type": "application/vnd.atlas.2023-01-01+json",
+      },
+      body: JSON.stringify({ monthsUntilExpiration: 3 }),
+    });
+    expect(issued.status).toBe(201);
+    const issuedPem = await issued.text();
+    const serial: string = (await byHand({ method: "GET", path: certs, version: "2023-01-01" })).body.results[0]._id;
     // The person accepted: the account holds ORG_MEMBER (pending roles are not held, see docs/plugin.md).
     await emulatorControl.acceptInvitation(emu, emu.orgId, operator.body.id);
 
@@ -316,6 +336,9 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
       "  report-reader:",
       `    type: ${token("CustomDbRole")}`,
       "    properties: { projectId: '${projectId}', roleName: reportReader, actions: [{ action: FIND, resources: [{ db: reports }] }] }",
+      "  etl:",
+      `    type: ${token("DatabaseUser")}`,
+      "    properties: { projectId: '${projectId}', username: etl, x509Type: MANAGED, roles: [{ roleName: read, databaseName: reports }] }",
       "  operator:",
       `    type: ${token("CloudUser")}`,
       "    properties:",
@@ -345,6 +368,7 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
         ["TeamMembership", "carol-platform", `${emu.orgId}/${teamId}/carol@example.com`],
         ["CustomDbRole", "report-reader", `${emu.projectId}/reportReader`],
         ["CloudUser", "operator", operator.body.id],
+        ["DatabaseUser", "etl", `${emu.projectId}/$external/etl`],
       ];
       const failed: Record<string, string> = {};
       for (const [resource, name, id] of imports) {
@@ -352,6 +376,10 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
         if (result.code !== 0) failed[resource] = (result.stdout + result.stderr).split("\n").filter((l) => /error/i.test(l)).join(" | ");
       }
       expect(failed).toEqual({});
+      // A certificate cannot be: its private key was only in the answer that issued it.
+      const cert = await project.run(["import", token("X509Certificate"), "etl-cert", `${emu.projectId}/etl/${serial}`, "--yes", "--protect=false"]);
+      expect(cert.code).not.toBe(0);
+      expect(cert.stdout + cert.stderr).toMatch(/an existing certificate cannot be imported/);
       // Each matches the program as imported: nothing to do.
       expect(plannedChanges(await project.previewJson())).toEqual([]);
       expect((await project.previewNoChanges()).code).toBe(0);
@@ -365,7 +393,8 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
         mobileNumber: "212-555-0123",
         roles: [{ orgId: emu.orgId, roleName: "ORG_MEMBER" }],
       });
-      assertNoSecrets(project.stateFileText() + project.allOutput(), ["Operator-Set-By-Hand-5d", "Operator-Declared-Pw-3a", emu.privateKey]);
+      const privateKeyPem = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(issuedPem)?.[0] ?? "";
+      assertNoSecrets(project.stateFileText() + project.allOutput(), ["Operator-Set-By-Hand-5d", "Operator-Declared-Pw-3a", emu.privateKey, privateKeyPem]);
     } finally {
       project.dispose();
     }
