@@ -46,7 +46,19 @@ export const CONFIG_KEYS = {
   retryTimeoutMs: "atlasUsers:retryTimeoutMs",
 } as const;
 
-type SettingName = keyof typeof CONFIG_KEYS;
+export type SettingName = keyof typeof CONFIG_KEYS;
+
+/** The config key of each setting. */
+export type ConfigKeys = Readonly<Record<SettingName, string>>;
+
+/**
+ * The provider plugin's config keys (`pulumi-resource-atlas-users`): the engine
+ * sends a provider plugin only its own package's namespace, so each setting is
+ * `atlas-users:<name>`, with the names of {@link CONFIG_KEYS}.
+ */
+export const PLUGIN_CONFIG_KEYS: ConfigKeys = Object.fromEntries(
+  Object.keys(CONFIG_KEYS).map((name) => [name, `atlas-users:${name}`]),
+) as Record<SettingName, string>;
 
 /** Environment variables, first match wins, read when the stack config leaves a setting unset. */
 export const ENV_VARS: Readonly<Record<SettingName, readonly string[]>> = {
@@ -82,10 +94,10 @@ interface Found {
 
 const CREDENTIAL_SETTINGS = ["clientId", "clientSecret", "publicKey", "privateKey"] as const;
 
-const HOW_TO_SET_CREDENTIALS =
-  "Set a service account (recommended): `pulumi config set mongodbatlas:clientId <id>` and " +
-  "`pulumi config set --secret mongodbatlas:clientSecret <secret>`, or an API key: " +
-  "`pulumi config set mongodbatlas:publicKey <key>` and `pulumi config set --secret mongodbatlas:privateKey <key>`; " +
+const howToSetCredentials = (keys: ConfigKeys) =>
+  `Set a service account (recommended): \`pulumi config set ${keys.clientId} <id>\` and ` +
+  `\`pulumi config set --secret ${keys.clientSecret} <secret>\`, or an API key: ` +
+  `\`pulumi config set ${keys.publicKey} <key>\` and \`pulumi config set --secret ${keys.privateKey} <key>\`; ` +
   "or the environment variables MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, " +
   "or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY";
 
@@ -94,16 +106,19 @@ const HOW_TO_SET_CREDENTIALS =
  * environment. Credentials are taken as a whole from one place: if the stack
  * config holds any credential key, environment credentials are ignored.
  * Throws {@link ConfigError} naming the key and saying how to fix it.
+ * `keys` are the config keys to read (and to name in errors): the dynamic
+ * provider's stack keys, or the plugin's {@link PLUGIN_CONFIG_KEYS}.
  */
 export function resolveSettings(
   stackConfig: (key: string) => string | undefined,
   env: NodeJS.ProcessEnv,
   overrides: { platform?: Platform | string } = {},
+  keys: ConfigKeys = CONFIG_KEYS,
 ): Settings {
   const warnings: string[] = [];
   const fromStack = (name: SettingName): Found | undefined => {
-    const value = clean(stackConfig(CONFIG_KEYS[name]));
-    return value === undefined ? undefined : { value, source: CONFIG_KEYS[name] };
+    const value = clean(stackConfig(keys[name]));
+    return value === undefined ? undefined : { value, source: keys[name] };
   };
   const fromEnv = (name: SettingName): Found | undefined => {
     let found: Found | undefined;
@@ -132,8 +147,9 @@ export function resolveSettings(
   const stackHasCredentials = CREDENTIAL_SETTINGS.some((name) => fromStack(name) !== undefined);
   const pick = stackHasCredentials ? fromStack : fromEnv;
   const credentialSource = stackHasCredentials ? "stack config" : "environment";
-  const serviceAccount = pair(pick("clientId"), pick("clientSecret"), "clientId", "clientSecret", stackHasCredentials);
-  const apiKey = pair(pick("publicKey"), pick("privateKey"), "publicKey", "privateKey", stackHasCredentials);
+  const fromStackKeys = stackHasCredentials ? keys : undefined;
+  const serviceAccount = pair(pick("clientId"), pick("clientSecret"), "clientId", "clientSecret", fromStackKeys);
+  const apiKey = pair(pick("publicKey"), pick("privateKey"), "publicKey", "privateKey", fromStackKeys);
   if (stackHasCredentials) {
     const ignored = CREDENTIAL_SETTINGS.flatMap((name) => ENV_VARS[name].filter((v) => clean(env[v]) !== undefined));
     if (ignored.length > 0) {
@@ -155,7 +171,7 @@ export function resolveSettings(
   } else if (apiKey) {
     credentials = { kind: "apiKey", publicKey: apiKey[0].value, privateKey: apiKey[1].value };
   } else {
-    throw new ConfigError("credentials", `No MongoDB Atlas credentials found. ${HOW_TO_SET_CREDENTIALS}.`);
+    throw new ConfigError("credentials", `No MongoDB Atlas credentials found. ${howToSetCredentials(keys)}.`);
   }
 
   // Transport settings
@@ -172,8 +188,8 @@ export function resolveSettings(
   const base = lookup("baseUrl");
   if (!base && PLATFORM[platform].requiresBaseUrl) {
     throw new ConfigError(
-      CONFIG_KEYS.baseUrl,
-      `${PLATFORM[platform].title} has no default URL: set \`pulumi config set mongodbatlas:baseUrl https://<your ${PLATFORM[platform].title} host>\` ` +
+      keys.baseUrl,
+      `${PLATFORM[platform].title} has no default URL: set \`pulumi config set ${keys.baseUrl} https://<your ${PLATFORM[platform].title} host>\` ` +
         "(or the environment variable MONGODB_ATLAS_BASE_URL).",
     );
   }
@@ -214,20 +230,20 @@ function clean(value: unknown): string | undefined {
   return trimmed === "" ? undefined : trimmed;
 }
 
-/** Both halves of a credential pair, or neither; half a pair is an error naming the missing half. */
+/** Both halves of a credential pair, or neither; half a pair is an error naming the missing half (its key, when from the stack config). */
 function pair(
   first: Found | undefined,
   second: Found | undefined,
   firstName: SettingName,
   secondName: SettingName,
-  fromStack: boolean,
+  stackKeys: ConfigKeys | undefined,
 ): [Found, Found] | undefined {
   if (first && second) return [first, second];
   if (!first && !second) return undefined;
   const present = (first ?? second) as Found;
   const missingName = first ? secondName : firstName;
-  if (fromStack) {
-    const key = CONFIG_KEYS[missingName];
+  if (stackKeys) {
+    const key = stackKeys[missingName];
     throw new ConfigError(
       key,
       `${present.source} is set but ${key} is not: set it with ` +

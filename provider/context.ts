@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { AtlasClient } from "./client/client";
-import { CONFIG_KEYS, resolveSettings, type Settings } from "./config";
+import { CONFIG_KEYS, resolveSettings, type ConfigKeys, type Settings } from "./config";
 import { exitWhenEngineGone } from "./engineWatch";
 import { isPlatform, resolvePlatform, type Platform } from "./platform";
 import { isUnknown } from "./common/unknowns";
@@ -19,6 +19,8 @@ import { isUnknown } from "./common/unknowns";
 /** The part of Pulumi's `ConfigureRequest` used here. */
 export interface ConfigureRequestLike {
   readonly config: { get(key: string): string | undefined };
+  /** The config keys to read: the dynamic provider's stack keys (`CONFIG_KEYS`) unless said otherwise (the plugin's). */
+  readonly keys?: ConfigKeys;
 }
 
 export interface RunContext {
@@ -44,23 +46,24 @@ export function runContext(req?: ConfigureRequestLike, env: NodeJS.ProcessEnv = 
   exitWhenEngineGone();
   const config = req?.config;
   const lookup = config ? (key: string) => config.get(key) : () => undefined;
-  const key = contextKey(lookup, env);
+  const keys = req?.keys ?? CONFIG_KEYS;
+  const key = contextKey(lookup, keys, env);
   let context = contexts.get(key);
   if (!context) {
-    context = createContext(lookup, { ...env });
+    context = createContext(lookup, keys, { ...env });
     contexts.set(key, context);
   }
   return context;
 }
 
-function createContext(stackConfig: (key: string) => string | undefined, env: NodeJS.ProcessEnv): RunContext {
+function createContext(stackConfig: (key: string) => string | undefined, keys: ConfigKeys, env: NodeJS.ProcessEnv): RunContext {
   const resolved = new Map<string, { settings?: Settings; error?: unknown }>();
   const settings = (platform?: Platform): Settings => {
     const slot = platform ?? "";
     let entry = resolved.get(slot);
     if (!entry) {
       try {
-        entry = { settings: resolveSettings(stackConfig, env, platform === undefined ? {} : { platform }) };
+        entry = { settings: resolveSettings(stackConfig, env, platform === undefined ? {} : { platform }, keys) };
       } catch (error) {
         entry = { error };
       }
@@ -108,11 +111,11 @@ export function resetContextsForTests(): Promise<void> {
 }
 
 /** A hash of everything settings are resolved from, so the map's keys hold no secret in readable form. */
-function contextKey(lookup: (key: string) => string | undefined, env: NodeJS.ProcessEnv): string {
+function contextKey(lookup: (key: string) => string | undefined, keys: ConfigKeys, env: NodeJS.ProcessEnv): string {
   const envPart = Object.entries(env)
     .filter(([name]) => /^(MONGODB_ATLAS_|MCLI_|ATLAS_USERS_)/.test(name))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const configPart = Object.values(CONFIG_KEYS).map((k) => [k, lookup(k)]);
+  const configPart = Object.values(keys).map((k) => [k, lookup(k)]);
   return hash([configPart, envPart]);
 }
 

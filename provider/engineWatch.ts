@@ -36,10 +36,23 @@ export function exitWhenEngineGone(proc: NodeJS.Process = process): void {
   const viaLauncher = LAUNCHER.test(commandLine(launcher) ?? "");
   const engine = viaLauncher ? parentOf(launcher) : launcher;
   if (engine === undefined || engine <= 1) return;
+  watch(engine, () => (viaLauncher ? parentOf(launcher) : proc.ppid), proc);
+}
+
+/**
+ * The same for the provider plugin (`pulumi-resource-atlas-users`): the
+ * engine starts the launcher, node itself through its shebang, so the engine
+ * is node's parent. Idempotent.
+ */
+export function exitWhenPluginEngineGone(proc: NodeJS.Process = process): void {
+  if (watching || proc.ppid <= 1) return;
+  watch(proc.ppid, () => proc.ppid, proc);
+}
+
+function watch(engine: number, current: () => number | undefined, proc: NodeJS.Process): void {
   watching = true;
   const timer = setInterval(() => {
-    const current = viaLauncher ? parentOf(launcher) : proc.ppid;
-    if (current !== engine) proc.exit(1);
+    if (current() !== engine) proc.exit(1);
   }, POLL_MS);
   // The gRPC server keeps the host alive; this timer must not.
   timer.unref();

@@ -58,8 +58,6 @@ class TypeCollector {
         return this.enumOrPrimitive(Object.values(def.entries ?? {}), name, schema);
       case "array":
         return { type: "array", items: this.spec(def.element as Schema, singular(name)) };
-      case "record":
-        return { type: "object", additionalProperties: { type: "string" } };
       case "object":
         return { $ref: `#/types/${this.object(inner, name)}` };
       case "union": {
@@ -95,12 +93,11 @@ class TypeCollector {
   }
 
   /** A property: its type, description and secret flag. */
-  property(schema: Schema, typeName: string, fallbackDescription?: string): Spec {
+  property(schema: Schema, typeName: string): Spec {
     const meta = metaAlong(schema);
-    const description = meta.description ?? fallbackDescription;
     return {
       ...this.spec(schema, typeName),
-      ...(description ? { description } : {}),
+      ...(meta.description ? { description: meta.description } : {}),
       ...(meta.secret ? { secret: true } : {}),
     };
   }

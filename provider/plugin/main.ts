@@ -14,6 +14,7 @@
  */
 import * as path from "node:path";
 import { main } from "@pulumi/pulumi/provider";
+import { exitWhenPluginEngineGone } from "../engineWatch";
 import { AtlasUsersProvider } from "./provider";
 
 interface GrpcServerPrototype {
@@ -76,6 +77,8 @@ function patchHandlers(provider: AtlasUsersProvider): void {
 }
 
 export async function serve(args: string[]): Promise<void> {
+  // After a SIGKILL of the engine, stop rather than finish requests whose results reach no state.
+  exitWhenPluginEngineGone();
   const provider = new AtlasUsersProvider();
   patchHandlers(provider);
   await main(provider, args);

@@ -24,7 +24,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumiProvider from "@pulumi/pulumi/provider";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { CONFIG_KEYS } from "../config";
+import { PLUGIN_CONFIG_KEYS } from "../config";
 import type { ConfigureRequestLike } from "../context";
 import { isUnknown } from "../common/unknowns";
 import { PACKAGE, RESOURCES, type ServedResource } from "./resources";
@@ -79,21 +79,23 @@ export function parseUrn(urn: string): { resource: string; type: string; owner: 
 }
 
 /**
- * The config lookup the implementations read (`provider/config.ts` asks for
- * `mongodbatlas:<key>` and `atlasUsers:<key>`), answered from the plugin's own
- * config: each setting under `atlas-users:<key>`, with the same key names as
- * `CONFIG_KEYS` (publicKey, privateKey, clientId, clientSecret, baseUrl,
- * platform, allowInsecureHttp, requestTimeoutMs, maxRetries, retryTimeoutMs).
- * The engine sends a provider its own package's keys only, so the
- * `mongodbatlas:*` and `atlasUsers:*` stack keys never reach the plugin;
- * unset settings fall back to the environment variables as on the dynamic path.
+ * The run context's config (`provider/context.ts`) from the plugin's own
+ * config, `ConfigureRequest.args`: each setting under `atlas-users:<name>`
+ * ({@link PLUGIN_CONFIG_KEYS}), with the names of the dynamic path's
+ * `mongodbatlas:*` / `atlasUsers:*` keys (publicKey, privateKey, clientId,
+ * clientSecret, baseUrl, platform, allowInsecureHttp, requestTimeoutMs,
+ * maxRetries, retryTimeoutMs); errors name these keys. The engine sends a
+ * provider plugin its own package's keys only, so `mongodbatlas:*` and
+ * `atlasUsers:*` never reach it; unset settings fall back to the environment
+ * variables, as on the dynamic path.
  */
 export function pluginConfig(args: Props): ConfigureRequestLike {
-  const byStackKey = new Map<string, string>(Object.entries(CONFIG_KEYS).map(([name, stackKey]) => [stackKey, name]));
+  const names = new Map<string, string>(Object.entries(PLUGIN_CONFIG_KEYS).map(([name, key]) => [key, name]));
   return {
+    keys: PLUGIN_CONFIG_KEYS,
     config: {
       get(key: string): string | undefined {
-        const name = byStackKey.get(key);
+        const name = names.get(key);
         if (name === undefined) return undefined;
         const value = revealSecrets(args[name]);
         if (value === undefined || value === null || isUnknown(value)) return undefined;

@@ -33,12 +33,12 @@ export const PACKAGE = "atlas-users";
 /** A resource's lifecycle, as each `provider/<resource>/provider.ts` exports it (the dynamic provider's shape). */
 export interface DynamicImplementation {
   configure(req: ConfigureRequestLike): Promise<void>;
-  check(olds: any, news: any): Promise<{ inputs?: any; failures?: { property: string; reason: string }[] }>;
-  diff(id: string, olds: any, news: any): Promise<{ changes?: boolean; replaces?: string[]; stables?: string[]; deleteBeforeReplace?: boolean }>;
-  create(inputs: any): Promise<{ id: string; outs?: any }>;
-  read(id: string, props?: any): Promise<{ id?: string; props?: any; inputs?: any }>;
-  update(id: string, olds: any, news: any): Promise<{ outs?: any }>;
-  delete(id: string, props: any): Promise<void>;
+  check(olds: unknown, news: unknown): Promise<{ inputs?: unknown; failures?: { property: string; reason: string }[] }>;
+  diff(id: string, olds: unknown, news: unknown): Promise<{ changes?: boolean; replaces?: string[]; stables?: string[]; deleteBeforeReplace?: boolean }>;
+  create(inputs: unknown): Promise<{ id: string; outs?: unknown }>;
+  read(id: string, props?: unknown): Promise<{ id?: string; props?: unknown; inputs?: unknown }>;
+  update(id: string, olds: unknown, news: unknown): Promise<{ outs?: unknown }>;
+  delete(id: string, props: unknown): Promise<void>;
 }
 
 export interface ServedResource {

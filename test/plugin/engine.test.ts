@@ -137,7 +137,7 @@ describeEngine("the provider plugin under the engine", () => {
       },
     });
     try {
-      await expect(stack.up()).rejects.toThrow(/No MongoDB Atlas credentials found/);
+      await expect(stack.up()).rejects.toThrow(/No MongoDB Atlas credentials found. Set a service account \(recommended\): `pulumi config set atlas-users:clientId/);
       assertNoSecrets(stack.allOutput(), [emu.privateKey]);
     } finally {
       await stack.dispose();
@@ -170,6 +170,10 @@ describeEngine("the provider plugin under the engine", () => {
       expect(imported.id).toBe(id);
       expect(imported.outputs).toMatchObject({ ...declared, databaseName: "$external" });
       expect((await stack.preview()).changeSummary).toMatchObject({ same: 1, update: 0, replace: 0 });
+      // A change of the provider's config (the SDK's server leaves DiffConfig unimplemented: the engine
+      // then updates the provider in place) replaces no resource.
+      await stack.setConfig("atlas-users:requestTimeoutMs", "20000");
+      expect((await stack.up()).summary).toMatchObject({ same: 1, update: 0, replace: 0, delete: 0 });
     } finally {
       await stack.dispose();
     }
@@ -199,11 +203,14 @@ describeEngine("the provider plugin under the engine", () => {
     }
   });
 
-  test("found through plugins.providers in Pulumi.yaml (nothing on PATH)", async () => {
+  test("found through plugins.providers in Pulumi.yaml, a path relative to the project (nothing on PATH)", async () => {
+    // createEngineStack's project directory is <tmp>/atlas-engine-XXXXXX/work: the same depth whatever the Xs.
+    const relative = path.relative(path.join(os.tmpdir(), "atlas-engine-XXXXXX", "work"), path.join(repoRoot, "bin"));
+    expect(path.isAbsolute(relative)).toBe(false);
     const stack = await createEngineStack({
       emulator: emu,
       config: pluginConfig(emu),
-      plugins: { providers: [{ name: "atlas-users", path: path.join(repoRoot, "bin") }] },
+      plugins: { providers: [{ name: "atlas-users", path: relative }] },
       program: async () => {
         const team = new PluginResource("atlas-users:index:Team", "t", { orgId: ids.orgId, name: "via-yaml", teamId: undefined });
         return { teamId: (team as unknown as { teamId: pulumi.Output<string> }).teamId };

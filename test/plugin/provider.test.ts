@@ -170,10 +170,21 @@ describe("configuration", () => {
     for (const name of Object.keys(process.env)) if (/^(MONGODB_ATLAS_|MCLI_)/.test(name)) delete process.env[name];
     try {
       const team = await bare.check(urn("Team"), {}, { orgId, name: "no-creds" });
-      await expect(bare.create(urn("Team"), team.inputs)).rejects.toThrow(/No MongoDB Atlas credentials found/);
+      const error = await bare.create(urn("Team"), team.inputs).then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(/No MongoDB Atlas credentials found/);
+      // It names the plugin's keys, not the dynamic path's stack keys, which never reach the plugin.
+      expect(error?.message).toContain("pulumi config set --secret atlas-users:privateKey");
+      expect(error?.message).not.toContain("mongodbatlas:");
     } finally {
       process.env = saved;
     }
+  });
+
+  test("half a key pair is refused naming the plugin's missing key", async () => {
+    const half = new AtlasUsersProvider(ROOT);
+    await half.configure({ baseUrl: emu.baseUrl, allowInsecureHttp: "true", publicKey: emu.publicKey });
+    const team = await half.check(urn("Team"), {}, { orgId, name: "half" });
+    await expect(half.create(urn("Team"), team.inputs)).rejects.toThrow("atlas-users:publicKey is set but atlas-users:privateKey is not");
   });
 
   test("unset settings fall back to the environment variables", async () => {
