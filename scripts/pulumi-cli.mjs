@@ -11,7 +11,7 @@
 //   node scripts/pulumi-cli.mjs --print-root  same, then print one line: R such that R/bin/pulumi runs
 //   --no-build                                never build: resolve from PATH or the cache only (exit 2 if neither)
 //   --no-path                                 ignore a `pulumi` on PATH
-//   --retry-language-host                     try to resolve/build pulumi-language-nodejs again
+//   --retry-language-host                     try to resolve/build pulumi-language-nodejs again, and pulumi-language-yaml after a failed build
 //   --optional                                when no CLI can be had (no pulumi, no go), say so and exit 0
 //                                             (npm's pretest: the engine tests then skip loudly); never under CI=true
 //
