@@ -11,7 +11,7 @@
 //   node scripts/pulumi-cli.mjs --print-root  same, then print one line: R such that R/bin/pulumi runs
 //   --no-build                                never build: resolve from PATH or the cache only (exit 2 if neither)
 //   --no-path                                 ignore a `pulumi` on PATH
-//   --retry-language-host                     try to resolve/build pulumi-language-nodejs again
+//   --retry-language-host                     try to resolve/build pulumi-language-nodejs again, and pulumi-language-yaml after a failed build
 //   --optional                                when no CLI can be had (no pulumi, no go), say so and exit 0
 //                                             (npm's pretest: the engine tests then skip loudly); never under CI=true
 //
@@ -20,6 +20,11 @@
 // Node.js policy packs, written here) and, when its Go module resolves,
 // pulumi-language-nodejs (needed by `pulumi up` of a program directory, not by
 // inline Automation API programs). R/language-host.json says which.
+// It also builds the YAML language host, pulumi-language-yaml (a tagged module
+// of its own, github.com/pulumi/pulumi-yaml, built with its own dependencies),
+// which `pulumi up` of a `runtime: yaml` program needs; R/language-yaml.json
+// records the outcome. It is not required: when it cannot be built the CLI is
+// still resolved (exit 0) and the YAML tests say why they cannot run.
 //
 // Cache: ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-atlas-users/pulumi-cli/v<version>
 // (src/ wrapper module, build.log, bin/). Keyed by version: instant once built.
@@ -37,6 +42,8 @@ const SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3";
 const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
 const LANGUAGE_HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3";
 const VERSION_LDFLAG = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+const YAML_HOST_PACKAGE = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml";
+const YAML_HOST_VERSION = "v1.25.0";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
@@ -174,8 +181,8 @@ function writeLanguageHostStatus(root, status) {
 }
 
 /** A lock directory so that two callers (pretest and .ci/run, two terminals) never build at once. */
-function withLock(dir, fn) {
-  const lock = path.join(dir, ".build.lock");
+function withLock(dir, fn, name = ".build.lock") {
+  const lock = path.join(dir, name);
   const deadline = Date.now() + 90 * 60 * 1000;
   for (;;) {
     try {
@@ -424,6 +431,58 @@ function ensureLanguageHost(root, version) {
   }
 }
 
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The YAML language host, beside the CLI in R/bin (where the CLI looks for
+ * its bundled language plugins). `go install` of the tagged module builds it
+ * with its own go.mod's dependencies, into a temp directory inside R, and the
+ * binary is then renamed into bin/ (atomic): callers using R/bin meanwhile see
+ * it absent or whole. Nothing already in R is rewritten; the outcome goes to
+ * R/language-yaml.json (a failure is not retried without --retry-language-host).
+ */
+function ensureYamlHost(root) {
+  const binary = path.join(root, "bin", "pulumi-language-yaml");
+  const statusFile = path.join(root, "language-yaml.json");
+  const previous = readJson(statusFile);
+  if (fs.existsSync(binary)) return;
+  if (previous && !previous.available && previous.version === YAML_HOST_VERSION && !retryLanguageHost) return;
+  if (noBuild || !which("go")) return;
+
+  const tmp = fs.mkdtempSync(path.join(root, ".yaml-build-"));
+  const logFile = path.join(tmp, "build-language-yaml.log");
+  const started = Date.now();
+  fs.writeFileSync(logFile, `building ${YAML_HOST_PACKAGE}@${YAML_HOST_VERSION} (${new Date().toISOString()})\n`);
+  log(`building pulumi-language-yaml ${YAML_HOST_VERSION} (a few minutes the first time; log: ${path.join(root, "build-language-yaml.log")})`);
+  // Outside any module (cwd: the temp dir): `go install pkg@version` then uses
+  // the module's own go.mod; -mod=mod (goEnv) would be rejected there.
+  const env = { ...process.env, GOBIN: tmp, GOFLAGS: "" };
+  const status = goLogged(["install", `${YAML_HOST_PACKAGE}@${YAML_HOST_VERSION}`], tmp, logFile, env);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  fs.appendFileSync(logFile, status === 0 ? `done in ${seconds}s\n` : `failed (exit ${status}) after ${seconds}s\n`);
+  const built = path.join(tmp, "pulumi-language-yaml");
+  let outcome;
+  if (status === 0 && fs.existsSync(built)) {
+    fs.renameSync(built, binary);
+    outcome = { available: true, version: YAML_HOST_VERSION, buildSeconds: seconds, builtAt: new Date().toISOString() };
+    log(`built ${binary} in ${seconds}s`);
+  } else {
+    const reason = `go install ${YAML_HOST_PACKAGE}@${YAML_HOST_VERSION} failed (exit ${status}); see ${path.join(root, "build-language-yaml.log")}`;
+    outcome = { available: false, version: YAML_HOST_VERSION, reason, checkedAt: new Date().toISOString() };
+    log(`pulumi-language-yaml unavailable: ${reason} (rerun with --retry-language-host to try again)`);
+  }
+  fs.renameSync(logFile, path.join(root, "build-language-yaml.log"));
+  fs.writeFileSync(`${statusFile}.tmp`, `${JSON.stringify(outcome, null, 2)}\n`);
+  fs.renameSync(`${statusFile}.tmp`, statusFile);
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
 /** A `pulumi` >= 3.181 on PATH, linked into a root of our own so R/bin also holds the plugins. */
 function fromPath(cacheBase, sdkDir) {
   fs.mkdirSync(cacheBase, { recursive: true });
@@ -459,6 +518,11 @@ function fromPath(cacheBase, sdkDir) {
     (p) => p && fs.existsSync(p),
   );
   if (languageHost) link(fs.realpathSync(languageHost), "pulumi-language-nodejs");
+  const yamlHost = [path.join(path.dirname(real), "pulumi-language-yaml"), which("pulumi-language-yaml")].find(
+    (p) => p && fs.existsSync(p),
+  );
+  if (yamlHost) link(fs.realpathSync(yamlHost), "pulumi-language-yaml");
+  else if (!noBuild) withLock(root, () => ensureYamlHost(root), ".build-yaml.lock");
   writeLanguageHostStatus(
     root,
     languageHost
@@ -510,6 +574,8 @@ function main() {
     installResourcePlugin(path.join(root, "bin"), sdkDir);
     installPolicyAnalyzer(path.join(root, "bin"));
     if (!noBuild) withLock(root, () => ensureLanguageHost(root, version));
+    // Its own lock: callers that only need the CLI do not wait for this build.
+    if (!noBuild) withLock(root, () => ensureYamlHost(root), ".build-yaml.lock");
     resolved = { root, source: `cached build ${binary} (${version})` };
   }
 
@@ -518,12 +584,15 @@ function main() {
     return;
   }
   const lh = readLanguageHostStatus(resolved.root);
+  const yamlHost = fs.existsSync(path.join(resolved.root, "bin", "pulumi-language-yaml"));
+  const yamlStatus = readJson(path.join(resolved.root, "language-yaml.json"));
   process.stdout.write(
     [
       `Pulumi CLI: ${resolved.source}`,
       `root:       ${resolved.root}   (use ${path.join(resolved.root, "bin")} on PATH)`,
-      `plugins:    pulumi-resource-pulumi-nodejs, pulumi-analyzer-policy-nodejs${lh?.available ? ", pulumi-language-nodejs" : ""}`,
+      `plugins:    pulumi-resource-pulumi-nodejs, pulumi-analyzer-policy-nodejs${lh?.available ? ", pulumi-language-nodejs" : ""}${yamlHost ? ", pulumi-language-yaml" : ""}`,
       lh && !lh.available ? `language host unavailable: ${lh.reason}` : undefined,
+      !yamlHost ? `YAML language host unavailable: ${yamlStatus?.reason ?? "not built (run without --no-build, with go installed)"}` : undefined,
     ]
       .filter(Boolean)
       .join("\n") + "\n",

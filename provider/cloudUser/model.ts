@@ -175,6 +175,9 @@ export function toOutputs(
  * take the API's value. Either way `diff` ignores fields the program leaves out.
  */
 export function toRefreshedInputs(outputs: CloudUserOutputs, previous: Partial<CloudUserInputs>): Record<string, unknown> {
+  // An import (`pulumi import`, the `import` option): nothing was known before,
+  // so the inputs are what the account holds, the declaration that matches it.
+  if (previous.username === undefined) return importedInputs(outputs);
   const inputs: Record<string, unknown> = {
     username: outputs.username,
     ...optional("password", outputs.password),
@@ -185,6 +188,20 @@ export function toRefreshedInputs(outputs: CloudUserOutputs, previous: Partial<C
   };
   for (const field of PROFILE_FIELDS) {
     if (previous[field] !== undefined && outputs[field] !== undefined) inputs[field] = outputs[field];
+  }
+  return inputs;
+}
+
+/**
+ * The inputs of an imported account: its username, the profile fields the API
+ * reports (the email address only where it is not the username) and the roles
+ * it holds. Never a password: no API returns one.
+ */
+function importedInputs(outputs: CloudUserOutputs): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { username: outputs.username, roles: outputs.roles };
+  for (const field of PROFILE_FIELDS) {
+    if (outputs[field] === undefined || (field === "emailAddress" && outputs[field] === outputs.username)) continue;
+    inputs[field] = outputs[field];
   }
   return inputs;
 }

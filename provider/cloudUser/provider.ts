@@ -254,7 +254,10 @@ export const provider = {
     try {
       const user = await orUndefined(getCloudUser(client, PLATFORM[platform].usersApi, id));
       if (!user) return {};
-      const outs = await outputsOf(client, platform, user, props, new Date());
+      let outs = await outputsOf(client, platform, user, props, new Date());
+      // An import knows no declaration: the roles the account holds are taken
+      // as declared, so that a program declaring them plans no change.
+      if (props.username === undefined) outs = await outputsOf(client, platform, user, { ...props, roles: outs.activeRoles }, new Date());
       return { id: user.id, props: outs, inputs: toRefreshedInputs(outs, props as Partial<CloudUserInputs>) as unknown as CloudUserOutputs };
     } catch (err) {
       throw failure(`reading ${describe(props.username ?? id, platform)}`, err);

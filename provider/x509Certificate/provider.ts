@@ -107,6 +107,15 @@ export const provider = {
     }
     // A certificate never changes: the state holds what Atlas answered when it was issued.
     const state = props as X509CertificateState;
+    if (state.certificate === undefined) {
+      // An import (`pulumi import`, the `import` option): no state to hold on to.
+      throw new ResourceError({
+        step: `importing ${describeCertificate(key, key.serialNumber)}`,
+        detail: "Atlas returns a certificate's private key only in the answer that issues it, so an existing certificate cannot be imported",
+        hint: "Declare the resource without importing it: pulumi up issues a new certificate, and the existing one keeps working until it expires",
+        code: "ATLAS_USERS_CANNOT_IMPORT",
+      });
+    }
     const inputs: Record<string, unknown> = { projectId: state.projectId, username: state.username };
     if (state.monthsUntilExpiration !== undefined) inputs.monthsUntilExpiration = state.monthsUntilExpiration;
     if (state.renewBefore !== undefined) inputs.renewBefore = state.renewBefore;

@@ -116,6 +116,21 @@ describe("API → state", () => {
     expect(refreshed).toMatchObject({ username: "jane@example.com", firstName: "Janet", password: inputs.password, roles: inputs.roles });
     expect(refreshed).not.toHaveProperty("mobileNumber");
   });
+
+  test("imported inputs (nothing known before) are what the account holds: profile, roles, never a password", () => {
+    // `read` of an import takes the roles the account holds as declared.
+    const outs = toOutputs(
+      { id: "d".repeat(24), username: "jane@example.com", emailAddress: "jane@example.com", firstName: "Janet", country: "GB", roles: [{ orgId: ORG, roleName: "ORG_OWNER" }] },
+      { roles: [{ orgId: ORG, roleName: "ORG_OWNER" }] },
+      "atlas",
+    );
+    expect(toRefreshedInputs(outs, {})).toEqual({
+      username: "jane@example.com",
+      firstName: "Janet",
+      country: "GB",
+      roles: [{ orgId: ORG, roleName: "ORG_OWNER" }],
+    });
+  });
 });
 
 describe("change rules", () => {

@@ -21,9 +21,10 @@ import { assertNoSecrets, createEngineStack, describeEngine } from "../support/e
 import { repoRoot } from "../support/workdir";
 
 const examplesDir = path.join(repoRoot, "examples");
+// The TypeScript programs (`index.ts`); programs in other languages (examples/yaml) run through the CLI in test/engine/plugin.test.ts.
 const examples = fs
   .readdirSync(examplesDir)
-  .filter((name) => fs.existsSync(path.join(examplesDir, name, "Pulumi.yaml")))
+  .filter((name) => fs.existsSync(path.join(examplesDir, name, "Pulumi.yaml")) && fs.existsSync(path.join(examplesDir, name, "index.ts")))
   .sort();
 
 /** The few Pulumi.yaml fields the test needs: the project name and the `config:` block's values. */
@@ -70,6 +71,18 @@ function runProgramSource(file: string): Record<string, unknown> {
   );
   return { ...module.exports };
 }
+
+/** Examples in other languages, and the test file that runs each through the CLI. */
+const OTHER_LANGUAGE_EXAMPLES: Record<string, string> = { yaml: "test/engine/plugin.test.ts" };
+
+test("every example is run by a test: TypeScript ones here, the others by the file named for them", () => {
+  const all = fs.readdirSync(examplesDir).filter((name) => fs.existsSync(path.join(examplesDir, name, "Pulumi.yaml")));
+  const others = all.filter((name) => !examples.includes(name)).sort();
+  expect(others).toEqual(Object.keys(OTHER_LANGUAGE_EXAMPLES).sort());
+  for (const [name, file] of Object.entries(OTHER_LANGUAGE_EXAMPLES)) {
+    expect(fs.readFileSync(path.join(repoRoot, file), "utf8")).toContain(`"examples", "${name}"`);
+  }
+});
 
 test("there is at least the quickstart example", () => {
   expect(examples).toContain("quickstart");

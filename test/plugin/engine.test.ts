@@ -11,7 +11,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { seedOrgAndProject } from "../support/atlasApi";
-import { assertNoSecrets, createEngineStack, describeEngine, engine, type EngineStack } from "../support/engine";
+import { assertNoSecrets, createEngineStack, describeEngine, engine, pluginConfig, type EngineStack } from "../support/engine";
 import { repoRoot } from "../support/workdir";
 import { AtlasUsersProvider } from "../../provider/plugin/provider";
 
@@ -34,16 +34,6 @@ function launcherDir(): string {
 
 /** The PATH the CLI runs with: the launcher's directory, the CLI's, then the rest (node among it). */
 const pathWith = (dir: string) => [dir, path.join(engine.root ?? "", "bin"), process.env.PATH].join(path.delimiter);
-
-/** The plugin's own config: `atlas-users:<key>`, the same names as `mongodbatlas:*` / `atlasUsers:*`. */
-function pluginConfig(emu: EmulatorHandle): Record<string, { value: string; secret?: boolean }> {
-  return {
-    "atlas-users:baseUrl": { value: emu.baseUrl },
-    "atlas-users:allowInsecureHttp": { value: "true" },
-    "atlas-users:publicKey": { value: emu.publicKey },
-    "atlas-users:privateKey": { value: emu.privateKey, secret: true },
-  };
-}
 
 const userProps = (projectId: string, roleName: string, password: string) => ({
   projectId,

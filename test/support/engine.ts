@@ -70,39 +70,53 @@ if (typeof jest !== "undefined") jest.setTimeout(300_000);
 /** Resolved once per jest file (the script answers instantly once the CLI is cached). */
 export const engine: EngineAvailability = resolveEngine();
 
-const skipMessage = (reason?: string) =>
+const skipMessage = (what: string, reason?: string, fix?: string) =>
   [
     "",
     "#".repeat(78),
-    "#  ENGINE TESTS SKIPPED: no Pulumi CLI.",
+    `#  ${what}`,
     `#  ${reason ?? "unknown reason"}`,
-    "#  Build or find one with `npm run pulumi-cli` (needs Go >= 1.25.11, or a pulumi >= 3.181 on PATH).",
+    ...(fix ? [`#  ${fix}`] : []),
     "#  Under CI=true this is a failure, not a skip.",
     "#".repeat(78),
     "",
   ].join("\n");
 
 /**
- * `describe` when the engine is available. Otherwise `describe.skip`, with a
- * loud message saying why; under `CI=true` an unavailable CLI fails instead.
+ * `describe` when `needed` is available. Otherwise `describe.skip`, with a
+ * loud message saying why; under `CI=true` an unavailable tool fails instead.
  */
-export const describeEngine: jest.Describe = (() => {
+export function describeIfAvailable(
+  needed: { available: boolean; reason?: string },
+  what: string,
+  fix?: string,
+): jest.Describe {
   // Imported outside jest (the benchmark): there is no describe to hand out.
   if (typeof describe === "undefined") return undefined as unknown as jest.Describe;
-  if (engine.available) return describe;
+  if (needed.available) return describe;
   if (process.env.CI === "true") {
     const failing = ((name: string) =>
       describe(name, () => {
-        test("the Pulumi CLI is available (CI=true: never skipped)", () => {
-          throw new Error(`no Pulumi CLI under CI=true: ${engine.reason}`);
+        test(`the ${what} is available (CI=true: never skipped)`, () => {
+          throw new Error(`no ${what} under CI=true: ${needed.reason}`);
         });
       })) as unknown as jest.Describe;
     return Object.assign(failing, { skip: describe.skip, only: describe.only, each: describe.each });
   }
   // eslint-disable-next-line no-console
-  console.warn(skipMessage(engine.reason));
+  console.warn(skipMessage(`ENGINE TESTS SKIPPED: no ${what}.`, needed.reason, fix));
   return describe.skip;
-})();
+}
+
+/**
+ * `describe` when the engine is available. Otherwise `describe.skip`, with a
+ * loud message saying why; under `CI=true` an unavailable CLI fails instead.
+ */
+export const describeEngine: jest.Describe = describeIfAvailable(
+  engine,
+  "Pulumi CLI",
+  "Build or find one with `npm run pulumi-cli` (needs Go >= 1.25.11, or a pulumi >= 3.181 on PATH).",
+);
 
 /** Credentials and address of the emulator (or any Atlas-compatible API) the stack talks to. */
 export interface EngineEmulator {
@@ -226,7 +240,8 @@ export function atlasType(
 
 const PASSPHRASE = "engine-tests-only-passphrase";
 
-function isInfrastructure(type: string): boolean {
+/** The stack itself and provider resources: not resources of the program. */
+export function isInfrastructure(type: string): boolean {
   return type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
 }
 
@@ -235,7 +250,7 @@ function emptySummary(): ChangeSummary {
 }
 
 /** Counts steps per op; a replace appears once (as `replace`), not as its create/delete halves. */
-function summarise(steps: EngineStep[]): ChangeSummary {
+export function summarise(steps: EngineStep[]): ChangeSummary {
   const summary = emptySummary();
   for (const step of steps) {
     if (step.op === "create-replacement" || step.op === "delete-replaced") continue;
@@ -244,7 +259,8 @@ function summarise(steps: EngineStep[]): ChangeSummary {
   return summary;
 }
 
-function stepCollector() {
+/** Collects the program's resource steps from engine events (the Automation API's, or `pulumi up --json`'s lines). */
+export function stepCollector() {
   const steps: EngineStep[] = [];
   const onEvent = (event: EngineEvent) => {
     const meta = event.resourcePreEvent?.metadata;
@@ -269,6 +285,60 @@ function plainOutputs(outputs: OutputMap): { outputs: Record<string, unknown>; s
     if (isSecret) secret.push(key);
   }
   return { outputs: plain, secretOutputs: secret };
+}
+
+/**
+ * The environment of every engine run: a file backend and `PULUMI_HOME` in the
+ * test's temp directory, the passphrase of its secrets, and nothing that
+ * reaches the internet (no update check, no plugin download).
+ */
+export function engineEnv(backend: string, pulumiHome: string): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: `file://${backend}`,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_HOME: pulumiHome,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+  };
+}
+
+/**
+ * Stack config reaching the emulator: its address and credentials
+ * (`mongodbatlas:*`, the private key or client secret as a Pulumi secret),
+ * and `atlasUsers:allowInsecureHttp` for the emulator's plain HTTP.
+ */
+export function emulatorConfig(
+  emulator: EngineEmulator,
+  opts: { platform?: Platform; useServiceAccount?: boolean } = {},
+): Record<string, { value: string; secret?: boolean }> {
+  return {
+    [CONFIG_KEYS.baseUrl]: { value: emulator.baseUrl },
+    // The emulator speaks plain HTTP on loopback.
+    [CONFIG_KEYS.allowInsecureHttp]: { value: "true" },
+    ...(opts.platform ? { [CONFIG_KEYS.platform]: { value: opts.platform } } : {}),
+    ...(opts.useServiceAccount
+      ? {
+          [CONFIG_KEYS.clientId]: { value: emulator.clientId },
+          [CONFIG_KEYS.clientSecret]: { value: emulator.clientSecret, secret: true },
+        }
+      : {
+          [CONFIG_KEYS.publicKey]: { value: emulator.publicKey },
+          [CONFIG_KEYS.privateKey]: { value: emulator.privateKey, secret: true },
+        }),
+  };
+}
+
+/**
+ * The same settings as `emulatorConfig` (API key) in the provider plugin's
+ * own namespace, `atlas-users:<key>`: the engine hands a provider plugin only
+ * its package's config, never `mongodbatlas:*`.
+ */
+export function pluginConfig(emulator: EngineEmulator): Record<string, { value: string; secret?: boolean }> {
+  return Object.fromEntries(
+    Object.entries(emulatorConfig(emulator)).map(([key, value]) => [`atlas-users:${key.split(":")[1]}`, value]),
+  );
 }
 
 /**
@@ -317,37 +387,11 @@ async function createStackIn(dir: string, opts: EngineStackOptions): Promise<Eng
         // Written to Pulumi.yaml as given; the Automation API's type has no `plugins`.
         ...(opts.plugins ? ({ plugins: opts.plugins } as object) : {}),
       },
-      envVars: {
-        PULUMI_BACKEND_URL: `file://${backend}`,
-        PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-        PULUMI_HOME: pulumiHome,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-        PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-        ...opts.envVars,
-      },
+      envVars: { ...engineEnv(backend, pulumiHome), ...opts.envVars },
     },
   );
 
-  const { emulator } = opts;
-  const config: Record<string, { value: string; secret?: boolean }> = {
-    [CONFIG_KEYS.baseUrl]: { value: emulator.baseUrl },
-    // The emulator speaks plain HTTP on loopback.
-    [CONFIG_KEYS.allowInsecureHttp]: { value: "true" },
-    ...(opts.platform ? { [CONFIG_KEYS.platform]: { value: opts.platform } } : {}),
-    ...(opts.useServiceAccount
-      ? {
-          [CONFIG_KEYS.clientId]: { value: emulator.clientId },
-          [CONFIG_KEYS.clientSecret]: { value: emulator.clientSecret, secret: true },
-        }
-      : {
-          [CONFIG_KEYS.publicKey]: { value: emulator.publicKey },
-          [CONFIG_KEYS.privateKey]: { value: emulator.privateKey, secret: true },
-        }),
-    ...opts.config,
-  };
-  await stack.setAllConfig(config);
+  await stack.setAllConfig({ ...emulatorConfig(opts.emulator, opts), ...opts.config });
 
   // Failures still add what the engine printed to allOutput(), then rethrow.
   async function recorded<T extends { stdout: string; stderr: string }>(run: () => Promise<T>): Promise<T> {
