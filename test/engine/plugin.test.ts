@@ -185,6 +185,45 @@ describeYaml("the provider plugin from a YAML program (examples/yaml)", () => {
     }
   });
 
+  test("the engine sends the plugin its own namespace only: credentials under mongodbatlas:* do not reach it", async () => {
+    // emulator + credentialsIn "config": the key pair under mongodbatlas:*, as the dynamic resources read it.
+    const project = await createCliProject({
+      template,
+      emulator: emu,
+      credentialsIn: "config",
+      config: { ...programConfig(emu), "atlas-users:baseUrl": { value: emu.baseUrl }, "atlas-users:allowInsecureHttp": { value: "true" } },
+    });
+    try {
+      // A preview sends nothing (it needs no credentials); the first request needs them.
+      const up = await project.run(["up", "--yes", "--skip-preview"]);
+      expect(up.code).not.toBe(0);
+      expect(up.stdout + up.stderr).toMatch(/No MongoDB Atlas credentials found\. Set a service account \(recommended\): `pulumi config set atlas-users:clientId/);
+      assertNoSecrets(project.allOutput(), [emu.privateKey, APP_PASSWORD]);
+    } finally {
+      project.dispose();
+    }
+  });
+
+  test("PULUMI_IGNORE_AMBIENT_PLUGINS turns the PATH lookup off", async () => {
+    const files = { "Pulumi.yaml": projectWithoutPluginsBlock() };
+    const project = await createCliProject({
+      template,
+      files,
+      emulator: emu,
+      credentialsIn: "environment",
+      config: programConfig(emu),
+      pathDirs: [launcherDir],
+      env: { PULUMI_IGNORE_AMBIENT_PLUGINS: "true" },
+    });
+    try {
+      const preview = await project.run(["preview"]);
+      expect(preview.code).not.toBe(0);
+      expect(preview.stdout + preview.stderr).toContain("no resource plugin 'pulumi-resource-atlas-users' found in the workspace");
+    } finally {
+      project.dispose();
+    }
+  });
+
   test("pulumi import of each resource made outside Pulumi, then preview", async () => {
     // Made by hand, as an administrator would in the Atlas UI or with the API.
     const team = await byHand({ method: "POST", path: `/api/atlas/v2/orgs/${emu.orgId}/teams`, version: "2023-01-01", body: { name: "analysts", usernames: [] } });

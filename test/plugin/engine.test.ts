@@ -3,7 +3,10 @@
  * registers `atlas-users:index:*` resources, and the CLI finds
  * `pulumi-resource-atlas-users` (the launcher in bin/) on PATH or through
  * `plugins.providers` in Pulumi.yaml, starts it, and drives it against the
- * emulator. Also what the engine actually sends the plugin as config.
+ * emulator. What the engine sends the plugin as config, and the PATH lookup
+ * turned off, are run from a YAML program (test/engine/plugin.test.ts): a
+ * run that fails before the program ends leaves the inline program's last
+ * RPC to reject after jest's test, failing the file.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -126,24 +129,6 @@ describeEngine("the provider plugin under the engine", () => {
     }
   });
 
-  test("the engine sends the plugin its own namespace only: mongodbatlas:* credentials do not reach it", async () => {
-    // createEngineStack puts the emulator's credentials under mongodbatlas:* (and atlasUsers:allowInsecureHttp).
-    const stack = await createEngineStack({
-      emulator: emu,
-      config: { "atlas-users:baseUrl": { value: emu.baseUrl }, "atlas-users:allowInsecureHttp": { value: "true" } },
-      envVars: { PATH: pathWith(dir) },
-      program: async () => {
-        new PluginResource("atlas-users:index:Team", "t", { orgId: ids.orgId, name: "unreached" });
-      },
-    });
-    try {
-      await expect(stack.up()).rejects.toThrow(/No MongoDB Atlas credentials found. Set a service account \(recommended\): `pulumi config set atlas-users:clientId/);
-      assertNoSecrets(stack.allOutput(), [emu.privateKey]);
-    } finally {
-      await stack.dispose();
-    }
-  });
-
   test("import: an existing database user comes into the stack (the `import` option) through the plugin's read", async () => {
     const { projectId } = ids;
     // Created out of band (the plugin object in this process), then imported by id.
@@ -175,30 +160,6 @@ describeEngine("the provider plugin under the engine", () => {
       await stack.setConfig("atlas-users:requestTimeoutMs", "20000");
       expect((await stack.up()).summary).toMatchObject({ same: 1, update: 0, replace: 0, delete: 0 });
     } finally {
-      await stack.dispose();
-    }
-  });
-
-  test("PULUMI_IGNORE_AMBIENT_PLUGINS turns the PATH lookup off", async () => {
-    const stack = await createEngineStack({
-      emulator: emu,
-      config: pluginConfig(emu),
-      envVars: { PATH: pathWith(dir), PULUMI_IGNORE_AMBIENT_PLUGINS: "true" },
-      program: async () => {
-        new PluginResource("atlas-users:index:Team", "t", { orgId: ids.orgId, name: "unfound" });
-      },
-    });
-    // The inline program's registration fails once the engine gives up: expected here, not a test failure.
-    const ignore = (err: unknown) => {
-      if (!/Resource monitor is terminating/.test(String(err))) throw err;
-    };
-    process.on("unhandledRejection", ignore);
-    try {
-      await expect(stack.preview()).rejects.toThrow(/atlas-users/);
-      expect(stack.allOutput()).toContain("no resource plugin 'pulumi-resource-atlas-users' found in the workspace");
-    } finally {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      process.off("unhandledRejection", ignore);
       await stack.dispose();
     }
   });
