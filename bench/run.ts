@@ -83,6 +83,8 @@ async function main(): Promise<void> {
     const report = await runScale({
       sizes: scale,
       skipCheckpoints,
+      // Written after each phase: an interrupted run keeps what it measured.
+      onProgress: (partial) => writeScaleReport(partial, out),
       ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
       ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
     });

@@ -41,6 +41,8 @@ export interface ScaleOptions {
   /** Set `PULUMI_SKIP_CHECKPOINTS=true` for the engine (the 3.248 CLI has no flag for it). */
   skipCheckpoints: boolean;
   log?: (line: string) => void;
+  /** Called with the report so far after each phase (to write it: an interrupted run keeps what it measured). */
+  onProgress?: (report: ScaleReport) => void;
 }
 
 export const DEFAULT_SCALE_OPTIONS: ScaleOptions = {
@@ -68,16 +70,18 @@ export interface PhaseFigures {
 export interface ScaleEntry {
   users: number;
   projects: number;
+  /** Whether every phase ran (a report is written after each phase, so an interrupted run leaves the phases it finished). */
+  complete: boolean;
   loadAverage: { start: number; end: number };
-  ours: Record<ScalePhase, PhaseFigures>;
-  baseline: Record<ScalePhase, PhaseFigures> | null;
+  ours: Partial<Record<ScalePhase, PhaseFigures>>;
+  baseline: Partial<Record<ScalePhase, PhaseFigures>> | null;
   /** `pulumi stack export` bytes / N after create; `resource`: one resource's own JSON. */
   stateBytesPerResource: { ours: number; baseline: number | null };
   resourceBytes: { ours: number; baseline: number | null };
   /** Our seconds / the do-nothing provider's, per phase. */
   ratio: Partial<Record<ScalePhase, number>>;
   /** The time our requests cannot take less than: requests × latency / parallelism. */
-  requestFloorSeconds: Record<ScalePhase, number>;
+  requestFloorSeconds: Partial<Record<ScalePhase, number>>;
   /** (Our seconds − the request floor) / the do-nothing provider's seconds. */
   ratioNetOfRequests: Partial<Record<ScalePhase, number>>;
   /**
@@ -95,7 +99,7 @@ export interface ScaleReport {
   machine: BenchReport["machine"];
   node: string;
   pulumi: BenchReport["pulumi"] & { skipCheckpoints: boolean };
-  settings: Omit<ScaleOptions, "log">;
+  settings: Omit<ScaleOptions, "log" | "onProgress">;
   sizes: ScaleEntry[];
 }
 
@@ -144,38 +148,50 @@ async function stateSizes(stack: EngineStack, type: string, n: number): Promise<
   };
 }
 
-/** The five phases for one program family (`program(role)` declares N resources with that role). */
-async function phases(
-  emu: EmulatorHandle,
-  stack: EngineStack,
-  sampler: HostRssSampler,
-  n: number,
-  program: (role: string) => () => Promise<void>,
-  type: string,
-  log: (line: string) => void,
-  label: string,
-): Promise<{ figures: Record<ScalePhase, PhaseFigures>; state: { perResource: number; resource: number } }> {
-  const out: Partial<Record<ScalePhase, PhaseFigures>> = {};
-  log(`${label} N=${n}: create`);
-  const create = await measure(emu, sampler, () => stack.up({ program: program("read") }));
-  expectCount(`${label}: resources created`, create.value.summary.create, n);
-  out.create = create.figures;
-  const state = await stateSizes(stack, type, n);
-  log(`${label} N=${n}: preview (no change)`);
-  const preview = await measure(emu, sampler, () => stack.preview());
-  expectCount(`${label}: unchanged resources in the preview`, preview.value.summary.same, n);
-  out.preview = preview.figures;
-  log(`${label} N=${n}: refresh`);
-  out.refresh = (await measure(emu, sampler, () => stack.refresh())).figures;
-  log(`${label} N=${n}: update (one role on all ${n})`);
-  const update = await measure(emu, sampler, () => stack.up({ program: program("readWrite") }));
-  expectCount(`${label}: resources updated`, update.value.summary.update, n);
-  out.update = update.figures;
-  log(`${label} N=${n}: destroy`);
-  const destroy = await measure(emu, sampler, () => stack.destroy());
-  expectCount(`${label}: resources deleted`, destroy.value.summary.delete, n);
-  out.destroy = destroy.figures;
-  return { figures: out as Record<ScalePhase, PhaseFigures>, state };
+/** One provider's stack at one N: `program(role)` declares its N resources with that role. */
+interface Subject {
+  label: string;
+  stack: EngineStack;
+  program: (role: string) => () => Promise<void>;
+  type: string;
+  figures: Partial<Record<ScalePhase, PhaseFigures>>;
+  state?: { perResource: number; resource: number };
+}
+
+/** Runs one phase on one subject, checking the engine did what the phase is about. */
+async function runPhase(emu: EmulatorHandle, sampler: HostRssSampler, subject: Subject, phase: ScalePhase, n: number, log: (line: string) => void): Promise<void> {
+  const { stack, label } = subject;
+  log(`${label} N=${n}: ${phase}`);
+  switch (phase) {
+    case "create": {
+      const r = await measure(emu, sampler, () => stack.up({ program: subject.program("read") }));
+      expectCount(`${label}: resources created`, r.value.summary.create, n);
+      subject.figures.create = r.figures;
+      subject.state = await stateSizes(stack, subject.type, n);
+      return;
+    }
+    case "preview": {
+      const r = await measure(emu, sampler, () => stack.preview());
+      expectCount(`${label}: unchanged resources in the preview`, r.value.summary.same, n);
+      subject.figures.preview = r.figures;
+      return;
+    }
+    case "refresh":
+      subject.figures.refresh = (await measure(emu, sampler, () => stack.refresh())).figures;
+      return;
+    case "update": {
+      const r = await measure(emu, sampler, () => stack.up({ program: subject.program("readWrite") }));
+      expectCount(`${label}: resources updated`, r.value.summary.update, n);
+      subject.figures.update = r.figures;
+      return;
+    }
+    case "destroy": {
+      const r = await measure(emu, sampler, () => stack.destroy());
+      expectCount(`${label}: resources deleted`, r.value.summary.delete, n);
+      subject.figures.destroy = r.figures;
+      return;
+    }
+  }
 }
 
 async function databaseUserCount(emu: EmulatorHandle): Promise<number> {
@@ -192,55 +208,88 @@ function perPhase(f: (phase: ScalePhase) => number | undefined): Partial<Record<
   return out;
 }
 
-function engineAndHostCpu(f: PhaseFigures): number {
-  return f.engineCpuSeconds === null || f.hostCpuSeconds === null ? NaN : f.engineCpuSeconds + f.hostCpuSeconds;
+function engineAndHostCpu(f: PhaseFigures | undefined): number {
+  return !f || f.engineCpuSeconds === null || f.hostCpuSeconds === null ? NaN : f.engineCpuSeconds + f.hostCpuSeconds;
 }
 
+/** The entry for one N from what its subjects measured so far. */
+function entry(n: number, projects: number, loadStart: number, ours: Subject, base: Subject | undefined, latencyMs: number, parallelism: number, complete: boolean): ScaleEntry {
+  const floor = (p: ScalePhase) => {
+    const f = ours.figures[p];
+    return f ? (f.requests * latencyMs) / 1000 / parallelism : undefined;
+  };
+  const ratio = (p: ScalePhase, of: (f: PhaseFigures) => number) => {
+    const o = ours.figures[p];
+    const b = base?.figures[p];
+    return o && b ? of(o) / b.seconds : undefined;
+  };
+  const hostMs = (s: Subject | undefined) =>
+    perPhase((p) => {
+      const cpu = s?.figures[p]?.hostCpuSeconds;
+      return cpu === null || cpu === undefined ? undefined : (cpu * 1000) / n;
+    });
+  return {
+    users: n,
+    projects,
+    complete,
+    loadAverage: { start: round(loadStart, 2), end: round(os.loadavg()[0], 2) },
+    ours: ours.figures,
+    baseline: base?.figures ?? null,
+    stateBytesPerResource: { ours: ours.state?.perResource ?? NaN, baseline: base?.state?.perResource ?? null },
+    resourceBytes: { ours: ours.state?.resource ?? NaN, baseline: base?.state?.resource ?? null },
+    ratio: perPhase((p) => ratio(p, (f) => f.seconds)),
+    requestFloorSeconds: perPhase(floor),
+    ratioNetOfRequests: perPhase((p) => ratio(p, (f) => f.seconds - (floor(p) ?? 0))),
+    cpuRatio: perPhase((p) => engineAndHostCpu(ours.figures[p]) / engineAndHostCpu(base?.figures[p])),
+    hostCpuMsPerResource: { ours: hostMs(ours), baseline: hostMs(base) },
+  };
+}
+
+/**
+ * One N: our stack and the do-nothing provider's, each phase on ours then on
+ * the do-nothing one (so both see about the same load), the entry reported
+ * after each phase.
+ */
 async function runSize(
   emu: EmulatorHandle,
   n: number,
   options: ScaleOptions,
   parallelism: number,
   log: (line: string) => void,
+  progress: (e: ScaleEntry) => void,
 ): Promise<ScaleEntry> {
   await emulatorControl.reset(emu);
   await emulatorControl.setFaults(emu, [{ path: "^/api/", delayMs: options.latencyMs }]);
   const projects = await benchProjects(emu, n, options.usersPerProject);
   const loadStart = os.loadavg()[0];
   const sampler = new HostRssSampler();
-  const stack = await createEngineStack({
-    emulator: emu,
-    program: usersProgram(projects, n, "read", options.usersPerProject),
-    projectName: "atlas-users-bench",
-    stackName: `scale-${n}`,
-    config: { benchPassword: { value: BENCH_PASSWORD, secret: true } },
-  });
-  installNoopProvider(path.join(stack.dir, "work"));
+  const stackFor = (stackName: string, program: () => Promise<void>) =>
+    createEngineStack({
+      emulator: emu,
+      program,
+      projectName: "atlas-users-bench",
+      stackName,
+      config: { benchPassword: { value: BENCH_PASSWORD, secret: true } },
+    });
+  const oursProgram = (role: string) => usersProgram(projects, n, role, options.usersPerProject);
+  const noop = (role: string) => noopProgram(projects, n, role, options.usersPerProject);
+  const ours: Subject = { label: "ours", stack: await stackFor(`scale-${n}`, oursProgram("read")), program: oursProgram, type: DB_USER_TYPE, figures: {} };
+  let base: Subject | undefined;
   try {
-    const ours = await phases(emu, stack, sampler, n, (role) => usersProgram(projects, n, role, options.usersPerProject), DB_USER_TYPE, log, "ours");
+    if (options.baseline) {
+      base = { label: "do-nothing", stack: await stackFor(`scale-noop-${n}`, noop("read")), program: noop, type: NOOP_TYPE, figures: {} };
+      installNoopProvider(path.join(base.stack.dir, "work"));
+    }
+    for (const phase of SCALE_PHASES) {
+      await runPhase(emu, sampler, ours, phase, n, log);
+      if (base) await runPhase(emu, sampler, base, phase, n, log);
+      progress(entry(n, projects.length, loadStart, ours, base, options.latencyMs, parallelism, false));
+    }
     expectCount("database users left after destroy", await databaseUserCount(emu), 0);
-    const base = options.baseline
-      ? await phases(emu, stack, sampler, n, (role) => noopProgram(projects, n, role, options.usersPerProject), NOOP_TYPE, log, "do-nothing")
-      : undefined;
-    const floor = (phase: ScalePhase) => (ours.figures[phase].requests * options.latencyMs) / 1000 / parallelism;
-    const hostMs = (f: Record<ScalePhase, PhaseFigures> | undefined) =>
-      perPhase((p) => (f && f[p].hostCpuSeconds !== null ? (f[p].hostCpuSeconds! * 1000) / n : undefined));
-    return {
-      users: n,
-      projects: projects.length,
-      loadAverage: { start: round(loadStart, 2), end: round(os.loadavg()[0], 2) },
-      ours: ours.figures,
-      baseline: base?.figures ?? null,
-      stateBytesPerResource: { ours: ours.state.perResource, baseline: base?.state.perResource ?? null },
-      resourceBytes: { ours: ours.state.resource, baseline: base?.state.resource ?? null },
-      ratio: perPhase((p) => (base ? ours.figures[p].seconds / base.figures[p].seconds : undefined)),
-      requestFloorSeconds: perPhase(floor) as Record<ScalePhase, number>,
-      ratioNetOfRequests: perPhase((p) => (base ? (ours.figures[p].seconds - floor(p)) / base.figures[p].seconds : undefined)),
-      cpuRatio: perPhase((p) => (base ? engineAndHostCpu(ours.figures[p]) / engineAndHostCpu(base.figures[p]) : undefined)),
-      hostCpuMsPerResource: { ours: hostMs(ours.figures), baseline: hostMs(base?.figures) },
-    };
+    return entry(n, projects.length, loadStart, ours, base, options.latencyMs, parallelism, true);
   } finally {
-    await stack.dispose();
+    await ours.stack.dispose();
+    await base?.stack.dispose();
   }
 }
 
@@ -258,16 +307,21 @@ export async function runScale(partial: Partial<ScaleOptions> = {}): Promise<Sca
   const emu = await startTestEmulator();
   try {
     const sizes: ScaleEntry[] = [];
-    for (const n of options.sizes) sizes.push(await runSize(emu, n, options, parallelism, log));
-    const { log: _log, ...settings } = options;
-    return {
+    const { log: _log, onProgress, ...settings } = options;
+    const versions = pulumiVersions(pulumiBin);
+    const report = (current?: ScaleEntry): ScaleReport => ({
       date: new Date().toISOString(),
       machine: machine(loadAtStart),
       node: process.version,
-      pulumi: { ...pulumiVersions(pulumiBin), parallelism, skipCheckpoints: options.skipCheckpoints },
+      pulumi: { ...versions, parallelism, skipCheckpoints: options.skipCheckpoints },
       settings,
-      sizes,
-    };
+      sizes: current ? [...sizes, current] : [...sizes],
+    });
+    for (const n of options.sizes) {
+      sizes.push(await runSize(emu, n, options, parallelism, log, (e) => onProgress?.(report(e))));
+      onProgress?.(report());
+    }
+    return report();
   } finally {
     if (options.skipCheckpoints) {
       if (previousSkip === undefined) delete process.env.PULUMI_SKIP_CHECKPOINTS;
@@ -296,6 +350,7 @@ export function formatScaleTable(report: ScaleReport): string {
     for (const p of SCALE_PHASES) {
       const o = e.ours[p];
       const b = e.baseline?.[p];
+      if (!o) continue;
       rows.push([
         String(e.users),
         p,
@@ -362,10 +417,17 @@ export function scaleSvg(report: ScaleReport): string {
   SCALE_PHASES.forEach((phase, index) => {
     const ox = (index % cols) * panelW;
     const oy = 30 + Math.floor(index / cols) * panelH;
-    const ours = report.sizes.map((e) => e.ours[phase].seconds);
-    const base = report.sizes.map((e) => e.baseline?.[phase].seconds).filter((v): v is number => v !== undefined);
-    const step = niceStep(Math.max(...ours, ...base, 0.1));
-    const maxY = step * Math.ceil(Math.max(...ours, ...base, 0.1) / step);
+    // [N, seconds] of the sizes that got this far.
+    const pointsOf = (pick: (e: ScaleEntry) => PhaseFigures | undefined) =>
+      report.sizes.flatMap((e) => {
+        const f = pick(e);
+        return f ? [[e.users, f.seconds] as const] : [];
+      });
+    const ours = pointsOf((e) => e.ours[phase]);
+    const base = pointsOf((e) => e.baseline?.[phase]);
+    const top = Math.max(...ours.map((p) => p[1]), ...base.map((p) => p[1]), 0.1);
+    const step = niceStep(top);
+    const maxY = step * Math.ceil(top / step);
     const x = (n: number) => ox + m.left + (n / maxN) * (panelW - m.left - m.right);
     const y = (s: number) => oy + panelH - m.bottom - (s / maxY) * (panelH - m.top - m.bottom);
     out.push(`<text x="${ox + panelW / 2}" y="${oy + 14}" text-anchor="middle" font-weight="bold">${phase}</text>`);
@@ -377,12 +439,15 @@ export function scaleSvg(report: ScaleReport): string {
     }
     for (const n of sizes) out.push(`<text x="${x(n)}" y="${y(0) + 14}" text-anchor="middle">${n}</text>`);
     out.push(`<text x="${ox + panelW / 2}" y="${oy + panelH - 6}" text-anchor="middle">N (resources)</text>`);
-    const series: [number[], string, string][] = [[ours, "#c0392b", ""]];
-    if (base.length === sizes.length) series.push([base, "#2c7fb8", ` stroke-dasharray="5,3"`]);
-    for (const [values, colour, dash] of series) {
-      const points = values.map((v, i) => `${x(sizes[i]).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-      out.push(`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`);
-      values.forEach((v, i) => out.push(`<circle cx="${x(sizes[i]).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${colour}"><title>${phase} N=${sizes[i]}: ${v} s</title></circle>`));
+    const series: [(readonly [number, number])[], string, string][] = [
+      [ours, "#c0392b", ""],
+      [base, "#2c7fb8", ` stroke-dasharray="5,3"`],
+    ];
+    for (const [points, colour, dash] of series) {
+      if (points.length === 0) continue;
+      const line = points.map(([n, v]) => `${x(n).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+      out.push(`<polyline points="${line}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`);
+      for (const [n, v] of points) out.push(`<circle cx="${x(n).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${colour}"><title>${phase} N=${n}: ${v} s</title></circle>`);
     }
   });
   const ly = height - 14;

@@ -20,9 +20,10 @@ test("parseSizes reads a comma-separated list and refuses anything else", () => 
 
 describeEngine("bench --scale smoke (N=3)", () => {
   let report: ScaleReport;
+  const progress: ScaleReport[] = [];
 
   beforeAll(async () => {
-    report = await runScale({ sizes: [USERS], latencyMs: 5, usersPerProject: 2, log: () => undefined });
+    report = await runScale({ sizes: [USERS], latencyMs: 5, usersPerProject: 2, log: () => undefined, onProgress: (r) => progress.push(r) });
   }, 600_000);
 
   test("one entry per size, spread over the projects the per-project limit needs, every phase of both providers", () => {
@@ -30,10 +31,11 @@ describeEngine("bench --scale smoke (N=3)", () => {
     const [entry] = report.sizes;
     expect(entry.users).toBe(USERS);
     expect(entry.projects).toBe(2);
+    expect(entry.complete).toBe(true);
     for (const phase of SCALE_PHASES) {
-      expect(entry.ours[phase].seconds).toBeGreaterThan(0);
-      expect(entry.baseline![phase].seconds).toBeGreaterThan(0);
-      expect(entry.baseline![phase].requests).toBe(0);
+      expect(entry.ours[phase]!.seconds).toBeGreaterThan(0);
+      expect(entry.baseline![phase]!.seconds).toBeGreaterThan(0);
+      expect(entry.baseline![phase]!.requests).toBe(0);
       expect(entry.ratio[phase]).toEqual(expect.any(Number));
       expect(entry.ratioNetOfRequests[phase]).toEqual(expect.any(Number));
     }
@@ -41,11 +43,11 @@ describeEngine("bench --scale smoke (N=3)", () => {
 
   test("requests: one per created or refreshed user, plus at most the one digest challenge of the provider process; none for an unchanged preview", () => {
     const { ours } = report.sizes[0];
-    expect(ours.preview.requests).toBe(0);
-    expect(ours.create.requests).toBeGreaterThanOrEqual(USERS);
-    expect(ours.create.requests).toBeLessThanOrEqual(USERS + 1);
-    expect(ours.refresh.requests).toBeGreaterThanOrEqual(USERS);
-    expect(ours.refresh.requests).toBeLessThanOrEqual(USERS + 1);
+    expect(ours.preview!.requests).toBe(0);
+    expect(ours.create!.requests).toBeGreaterThanOrEqual(USERS);
+    expect(ours.create!.requests).toBeLessThanOrEqual(USERS + 1);
+    expect(ours.refresh!.requests).toBeGreaterThanOrEqual(USERS);
+    expect(ours.refresh!.requests).toBeLessThanOrEqual(USERS + 1);
   });
 
   test("state sizes are recorded for both, and ours stays under 3 KB per resource", () => {
@@ -54,6 +56,13 @@ describeEngine("bench --scale smoke (N=3)", () => {
     expect(resourceBytes.baseline).toBeGreaterThan(200);
     expect(stateBytesPerResource.baseline).toEqual(expect.any(Number));
     expect(resourceBytes.ours).toBeLessThan(3072);
+  });
+
+  test("a report after each phase, the last of them complete", () => {
+    expect(progress.length).toBe(SCALE_PHASES.length + 1);
+    expect(progress[0].sizes[0].complete).toBe(false);
+    expect(Object.keys(progress[0].sizes[0].ours)).toEqual(["create"]);
+    expect(progress[progress.length - 1].sizes[0].complete).toBe(true);
   });
 
   test("the table, the JSON and the chart are written", () => {
