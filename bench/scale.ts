@@ -233,8 +233,9 @@ function entry(n: number, projects: number, loadStart: number, ours: Subject, ba
     projects,
     complete,
     loadAverage: { start: round(loadStart, 2), end: round(os.loadavg()[0], 2) },
-    ours: ours.figures,
-    baseline: base?.figures ?? null,
+    // Copies: the subjects go on measuring after this entry is reported.
+    ours: { ...ours.figures },
+    baseline: base ? { ...base.figures } : null,
     stateBytesPerResource: { ours: ours.state?.perResource ?? NaN, baseline: base?.state?.perResource ?? null },
     resourceBytes: { ours: ours.state?.resource ?? NaN, baseline: base?.state?.resource ?? null },
     ratio: perPhase((p) => ratio(p, (f) => f.seconds)),
