@@ -38,7 +38,11 @@ export interface ScaleOptions {
   usersPerProject: number;
   /** Also run the do-nothing provider at each N. */
   baseline: boolean;
-  /** Set `PULUMI_SKIP_CHECKPOINTS=true` for the engine (the 3.248 CLI has no flag for it). */
+  /**
+   * Set `PULUMI_SKIP_CHECKPOINTS=true` for the engine (the 3.248 CLI has no flag
+   * for it), with `PULUMI_EXPERIMENTAL=true`, which the variable required when
+   * it shipped (3.40.1).
+   */
   skipCheckpoints: boolean;
   log?: (line: string) => void;
   /** Called with the report so far after each phase (to write it: an interrupted run keeps what it measured). */
@@ -302,9 +306,9 @@ export async function runScale(partial: Partial<ScaleOptions> = {}): Promise<Sca
   const pulumiBin = path.join(engine.root, "bin", "pulumi");
   const parallelism = cliDefaultParallelism(pulumiBin);
   const loadAtStart = os.loadavg()[0];
-  const previousSkip = process.env.PULUMI_SKIP_CHECKPOINTS;
+  const previous = { PULUMI_SKIP_CHECKPOINTS: process.env.PULUMI_SKIP_CHECKPOINTS, PULUMI_EXPERIMENTAL: process.env.PULUMI_EXPERIMENTAL };
   // The Automation API passes this process's environment to the CLI.
-  if (options.skipCheckpoints) process.env.PULUMI_SKIP_CHECKPOINTS = "true";
+  if (options.skipCheckpoints) Object.assign(process.env, { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_EXPERIMENTAL: "true" });
   const emu = await startTestEmulator();
   try {
     const sizes: ScaleEntry[] = [];
@@ -325,8 +329,10 @@ export async function runScale(partial: Partial<ScaleOptions> = {}): Promise<Sca
     return report();
   } finally {
     if (options.skipCheckpoints) {
-      if (previousSkip === undefined) delete process.env.PULUMI_SKIP_CHECKPOINTS;
-      else process.env.PULUMI_SKIP_CHECKPOINTS = previousSkip;
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     }
     await emu.close();
   }
