@@ -19,7 +19,7 @@ import { DatabaseUser } from "../provider/databaseUser";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../test/support/emulator";
 import { createEngineStack, engine, type EngineStack } from "../test/support/engine";
 import { repoRoot } from "../test/support/workdir";
-import { noopProgram } from "./baseline";
+import { installNoopProvider, noopProgram } from "./baseline";
 import { HostRssSampler } from "./procRss";
 
 /** The metric keys of the report, exactly as issue 8 names them. */
@@ -101,7 +101,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function round(value: number, digits = 3): number {
+export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
@@ -121,21 +121,21 @@ async function countRequests(emu: EmulatorHandle): Promise<{ total: number; bySt
 }
 
 /** The CLI's default `--parallel` (it depends on the CPU count), read from its own help. */
-function cliDefaultParallelism(pulumiBin: string): number {
+export function cliDefaultParallelism(pulumiBin: string): number {
   const help = execFileSync(pulumiBin, ["up", "--help"], { encoding: "utf8" });
   const match = /--parallel\b.*\(default (\d+)\)/.exec(help);
   if (!match) throw new Error("cannot read the default --parallel from `pulumi up --help`");
   return Number(match[1]);
 }
 
-function pulumiVersions(pulumiBin: string): { cli: string; sdk: string } {
+export function pulumiVersions(pulumiBin: string): { cli: string; sdk: string } {
   const cli = execFileSync(pulumiBin, ["version"], { encoding: "utf8" }).trim();
   const sdkPackage = require.resolve("@pulumi/pulumi/package.json", { paths: [repoRoot] });
   const sdk = (JSON.parse(fs.readFileSync(sdkPackage, "utf8")) as { version: string }).version;
   return { cli, sdk };
 }
 
-function machine(loadAtStart: number): BenchReport["machine"] {
+export function machine(loadAtStart: number): BenchReport["machine"] {
   const cpus = os.cpus();
   return {
     platform: os.platform(),
@@ -182,15 +182,36 @@ async function digestExchangesPerCall(
   }
 }
 
-/** N database users, all with one role; `role` is what the update phase changes. */
-/** N SCRAM users (one role each, the password from secret config `benchPassword`). */
-export function usersProgram(emu: EmulatorHandle, users: number, role: string) {
+/** Atlas's limit of database users per project without a support ticket (the emulator enforces it too). */
+export const USERS_PER_PROJECT = 100;
+
+/**
+ * The projects N users need at `perProject` users each: the emulator's seeded
+ * project, then as many more as it takes, added through its control API
+ * (`POST /__emulator/seed`). Call it after a reset, which drops added projects.
+ */
+export async function benchProjects(emu: EmulatorHandle, users: number, perProject = USERS_PER_PROJECT): Promise<string[]> {
+  const needed = Math.max(1, Math.ceil(users / perProject));
+  if (needed === 1) return [emu.projectId];
+  const seeded = (await emulatorControl.seed(emu, {
+    projects: Array.from({ length: needed - 1 }, (_, i) => ({ orgId: emu.orgId, name: `Bench Project ${i + 2}` })),
+  })) as { projects: { id: string }[] };
+  return [emu.projectId, ...seeded.projects.map((p) => p.id)];
+}
+
+/**
+ * N SCRAM users (one role each, the password from secret config
+ * `benchPassword`); user i goes to `projectIds[floor(i / perProject)]`.
+ * `role` is what the update phase changes.
+ */
+export function usersProgram(projectIds: readonly string[], users: number, role: string, perProject = USERS_PER_PROJECT) {
+  if (projectIds.length * perProject < users) throw new Error(`bench: ${users} users need ${Math.ceil(users / perProject)} projects, got ${projectIds.length}`);
   return async () => {
     const cfg = new pulumi.Config();
     const password = cfg.requireSecret("benchPassword");
     for (let i = 0; i < users; i++) {
       new DatabaseUser(`bench-user-${i}`, {
-        projectId: emu.projectId,
+        projectId: projectIds[Math.floor(i / perProject)],
         username: `bench-user-${i}`,
         password,
         roles: [{ roleName: role, databaseName: "app" }],
@@ -248,11 +269,13 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     // The digest user would count against the project's 100-user limit.
     await emulatorControl.reset(emu);
     await emulatorControl.setFaults(emu, [{ path: "^/api/", delayMs: options.latencyMs }]);
+    const projects = await benchProjects(emu, N);
+    details.projects = projects.length;
 
     // --- the engine phases, `runs` times over
     stack = await createEngineStack({
       emulator: emu,
-      program: usersProgram(emu, N, "read"),
+      program: usersProgram(projects, N, "read"),
       projectName: "atlas-users-bench",
       stackName: "bench",
       config: { benchPassword: { value: BENCH_PASSWORD, secret: true } },
@@ -260,7 +283,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     const sampler = new HostRssSampler();
     for (let run = 1; run <= options.runs; run++) {
       log(`run ${run}/${options.runs}: up (create ${N})`);
-      stack.setProgram(usersProgram(emu, N, "read"));
+      stack.setProgram(usersProgram(projects, N, "read"));
       await emulatorControl.clearRequests(emu);
       sampler.start();
       const create = await timed(() => stack!.up());
@@ -303,7 +326,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
 
       log(`run ${run}/${options.runs}: up (change one role on all ${N})`);
       await emulatorControl.clearRequests(emu);
-      const update = await timed(() => stack!.up({ program: usersProgram(emu, N, "readWrite") }));
+      const update = await timed(() => stack!.up({ program: usersProgram(projects, N, "readWrite") }));
       expectCount("resources updated", update.value.summary.update, N);
       add("up.update100.requests", (await countRequests(emu)).total);
       add("up.update100.seconds", update.seconds);
@@ -320,7 +343,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     // --- the floor: the same engine phases with a provider that does nothing
     if (options.baseline) {
       log(`baseline: up, preview and destroy of ${N} do-nothing dynamic resources`);
-      stack.setProgram(noopProgram(N));
+      installNoopProvider(path.join(stack.dir, "work"));
+      stack.setProgram(noopProgram(projects, N, "read"));
       sampler.start();
       const noopCreate = await timed(() => stack!.up());
       const noopRss = sampler.stop();
@@ -346,7 +370,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     log(`rate limited: create ${N} with a bucket of ${capacity}, refilled ${refillPerMinute}/min`);
     await emulatorControl.setRateLimit(emu, capacity, refillPerMinute);
     await emulatorControl.clearRequests(emu);
-    stack.setProgram(usersProgram(emu, N, "read"));
+    stack.setProgram(usersProgram(projects, N, "read"));
     const limited = await timed(async () => {
       try {
         await stack!.up();

@@ -9,7 +9,7 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { median, timed, usersProgram } from "./bench";
+import { benchProjects, median, timed, usersProgram } from "./bench";
 import { startTestEmulator } from "../test/support/emulator";
 import { createEngineStack, engine } from "../test/support/engine";
 
@@ -28,9 +28,10 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const loadAtStart = os.loadavg()[0];
   const emu = await startTestEmulator();
+  const projects = await benchProjects(emu, users);
   const stack = await createEngineStack({
     emulator: emu,
-    program: usersProgram(emu, users, "read"),
+    program: usersProgram(projects, users, "read"),
     projectName: "atlas-users-bench",
     stackName: "policy",
     config: { benchPassword: { value: "bench-password-policy-1", secret: true } },

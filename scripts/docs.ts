@@ -346,6 +346,73 @@ export function benchFigures(report: BenchReport): string {
 }
 
 // ---------------------------------------------------------------------------
+// Scale figures (`npm run bench -- --scale`)
+
+type ScalePhaseName = "create" | "preview" | "refresh" | "update" | "destroy";
+
+interface ScalePhaseFigures {
+  seconds: number;
+  requests: number;
+  engineCpuSeconds: number | null;
+  hostCpuSeconds: number | null;
+  loadAverage: number;
+}
+
+interface ScaleReport {
+  date: string;
+  machine: BenchReport["machine"];
+  node: string;
+  pulumi: { cli: string; parallelism: number; skipCheckpoints: boolean };
+  settings: { latencyMs: number; usersPerProject: number };
+  sizes: {
+    users: number;
+    projects: number;
+    complete: boolean;
+    loadAverage: { start: number; end: number };
+    ours: Partial<Record<ScalePhaseName, ScalePhaseFigures>>;
+    baseline: Partial<Record<ScalePhaseName, ScalePhaseFigures>> | null;
+    stateBytesPerResource: { ours: number; baseline: number | null };
+    ratio: Partial<Record<ScalePhaseName, number>>;
+    ratioNetOfRequests: Partial<Record<ScalePhaseName, number>>;
+    cpuRatio: Partial<Record<ScalePhaseName, number>>;
+  }[];
+}
+
+const SCALE_PHASE_NAMES: readonly ScalePhaseName[] = ["create", "preview", "refresh", "update", "destroy"];
+
+/** The run line, the table and the state sizes of `bench/results/scale.json`, for `docs/performance.md`. */
+export function scaleFigures(report: ScaleReport): string {
+  const m = report.machine;
+  const f = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? "n/a" : figure(v, digits));
+  const run =
+    `Run of ${report.date.slice(0, 10)} (\`npm run bench -- --scale\`), one run per size, on ${m.cpus} ${m.cpuModel} cores, Node ${report.node}, ` +
+    `Pulumi ${report.pulumi.cli} at parallelism ${report.pulumi.parallelism}${report.pulumi.skipCheckpoints ? " with `PULUMI_SKIP_CHECKPOINTS=true`" : ""}. ` +
+    `Every API request got ${report.settings.latencyMs} ms of added latency; at most ${report.settings.usersPerProject} users per project. ` +
+    `The 1-minute load average was ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end; the \`load\` column gives it at the start of each phase.`;
+  const rows = [
+    "| N | phase | ours (s) | do-nothing (s) | ratio | ratio net of requests | CPU ratio | requests | engine CPU (s), ours / do-nothing | host CPU (s), ours / do-nothing | load |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const e of report.sizes) {
+    for (const p of SCALE_PHASE_NAMES) {
+      const o = e.ours[p];
+      const b = e.baseline?.[p];
+      if (!o) continue;
+      rows.push(
+        `| ${figure(e.users, 0)} | ${p} | ${f(o.seconds, 1)} | ${f(b?.seconds, 1)} | ${f(e.ratio[p], 2)} | ${f(e.ratioNetOfRequests[p], 2)} | ${f(e.cpuRatio[p], 2)} | ` +
+          `${figure(o.requests, 0)} | ${f(o.engineCpuSeconds, 1)} / ${f(b?.engineCpuSeconds, 1)} | ${f(o.hostCpuSeconds, 1)} / ${f(b?.hostCpuSeconds, 1)} | ${f(o.loadAverage, 1)} |`,
+      );
+    }
+  }
+  const unfinished = report.sizes.filter((e) => !e.complete).map((e) => figure(e.users, 0));
+  const partial = unfinished.length > 0 ? ` The run was stopped before every phase had run at N = ${unfinished.join(", ")}: the table has the phases it finished.` : "";
+  const state = report.sizes
+    .map((e) => `N = ${figure(e.users, 0)} (${e.projects} project${e.projects === 1 ? "" : "s"}): ${f(e.stateBytesPerResource.ours, 0)} bytes, do-nothing ${f(e.stateBytesPerResource.baseline, 0)}`)
+    .join("; ");
+  return `${run}${partial}\n\n${rows.join("\n")}\n\nState per resource (\`pulumi stack export\` / N, after create): ${state}.\n\n![Seconds per phase against N, ours and the do-nothing provider](../bench/results/scale.svg)`;
+}
+
+// ---------------------------------------------------------------------------
 // The resource classes' argument types
 
 /** Where a resource's `Args` interfaces are written, and the names of its nested argument types. */
@@ -540,6 +607,13 @@ export const GENERATED_PAGES: readonly GeneratedPage[] = [
     source: "bench/results/latest.json (`npm run bench`) and the metric notes in scripts/docs.ts",
     sections: (root: string) => ({
       figures: benchFigures(JSON.parse(fs.readFileSync(path.join(root, "bench/results/latest.json"), "utf8")) as BenchReport),
+    }),
+  },
+  {
+    page: "docs/performance.md",
+    source: "bench/results/scale.json (`npm run bench -- --scale`)",
+    sections: (root: string) => ({
+      scale: scaleFigures(JSON.parse(fs.readFileSync(path.join(root, "bench/results/scale.json"), "utf8")) as ScaleReport),
     }),
   },
 ];

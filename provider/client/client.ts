@@ -4,7 +4,7 @@
  * dispatcher: retry (outermost) → authentication (digest or OAuth) →
  * transport (timeout, capped reads) → errors (typed, redacted).
  */
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { BearerAuthenticator, DigestAuthenticator, OAuthTokenCache, type Authenticator, type IssuedToken } from "./auth";
 import { AtlasApiError, AtlasNetworkError, InvalidOptionError } from "./errors";
 import { apiErrorFromResponse, parseSuccessBody } from "./responses";
@@ -62,8 +62,9 @@ interface NormalizedOptions {
 
 export class AtlasClient {
   private readonly options: NormalizedOptions;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  /** Made at the first request (see {@link AtlasClient.dispatcher}). */
+  private ownDispatcher: Dispatcher | undefined;
+  private readonly injectedDispatcher: Dispatcher | undefined;
   private readonly transport: Transport;
   private readonly auth: Authenticator;
   private readonly redactor: Redactor;
@@ -75,9 +76,8 @@ export class AtlasClient {
     this.options = normalizeOptions(options);
     const creds = options.credentials;
     this.redactor = new Redactor(creds.kind === "apiKey" ? [creds.privateKey] : [creds.clientSecret]);
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: 16 });
-    this.transport = new Transport(this.dispatcher, this.options.origin, this.options.timeoutMs);
+    this.injectedDispatcher = options.dispatcher;
+    this.transport = new Transport(() => this.dispatcher(), this.options.origin, this.options.timeoutMs);
     if (creds.kind === "apiKey") {
       this.auth = new DigestAuthenticator(creds.publicKey, creds.privateKey, this.options.preemptiveDigest);
     } else {
@@ -176,11 +176,27 @@ export class AtlasClient {
     return retryAfterMs + Math.round(Math.random() * Math.min(others * retryAfterMs, MAX_429_SPREAD_MS));
   }
 
-  /** Closes the client's own connection pool (an injected dispatcher is left open). */
+  /**
+   * The injected dispatcher, or the client's own keep-alive undici `Agent`,
+   * made (and undici loaded: 110 modules) at the first request. An engine
+   * operation that sends none, such as a preview (`check` and `diff` only),
+   * never loads it.
+   */
+  private dispatcher(): Dispatcher {
+    if (this.injectedDispatcher) return this.injectedDispatcher;
+    if (!this.ownDispatcher) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Agent } = require("undici") as typeof import("undici");
+      this.ownDispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+    }
+    return this.ownDispatcher;
+  }
+
+  /** Closes the client's own connection pool, if it made one (an injected dispatcher is left open). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.ownDispatcher?.close();
   }
 
   private failedExchange<T>(err: unknown, idempotent: boolean, attempt: number, redactor: Redactor): AttemptOutcome<T> {

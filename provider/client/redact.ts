@@ -14,7 +14,9 @@ const SECRET_FIELD = /pass(word)?|secret|private_?key|token|api_?key|credential/
 const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  /** The secrets as given; their encoded forms are worked out at the first `redact` (most requests never need them). */
+  private readonly raw: string[] = [];
+  private expanded: Set<string> | undefined;
 
   /** `parent`: a redactor whose secrets (including ones it learns later) this one also hides. */
   constructor(
@@ -26,21 +28,33 @@ export class Redactor {
 
   add(secret: string | undefined): void {
     if (secret && secret.length >= MIN_SECRET_LENGTH) {
-      this.secrets.add(secret);
+      this.raw.push(secret);
+      this.expanded = undefined;
+    }
+  }
+
+  /** Each secret and the forms a server may echo it in. */
+  private own(): Set<string> {
+    if (this.expanded) return this.expanded;
+    const out = new Set<string>();
+    for (const secret of this.raw) {
+      out.add(secret);
       // A server may echo a value percent- or form-encoded, base64-encoded
       // (alone or inside a longer encoded text) or inside a JSON string
       // (escaped quotes and backslashes, maybe \uXXXX for everything outside ASCII).
-      this.secrets.add(encodeURIComponent(secret));
-      this.secrets.add(new URLSearchParams({ s: secret }).toString().slice(2));
-      this.secrets.add(Buffer.from(secret).toString("base64"));
+      out.add(encodeURIComponent(secret));
+      out.add(new URLSearchParams({ s: secret }).toString().slice(2));
+      out.add(Buffer.from(secret).toString("base64"));
       for (const core of base64Cores(secret)) {
-        this.secrets.add(core);
-        this.secrets.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
+        out.add(core);
+        out.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
       }
       const json = JSON.stringify(secret).slice(1, -1);
-      this.secrets.add(json);
-      this.secrets.add(json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+      out.add(json);
+      out.add(json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
     }
+    this.expanded = out;
+    return out;
   }
 
   /**
@@ -65,7 +79,7 @@ export class Redactor {
   }
 
   private all(): string[] {
-    return this.parent ? [...this.parent.all(), ...this.secrets] : [...this.secrets];
+    return this.parent ? [...this.parent.all(), ...this.own()] : [...this.own()];
   }
 
   redact(text: string): string {

@@ -45,7 +45,8 @@ const PERMANENT_CODES = /^(OAUTH_|ENOTFOUND|ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|S
 
 export class Transport {
   constructor(
-    private readonly dispatcher: Dispatcher,
+    /** Called at each exchange: the client makes its dispatcher at the first one. */
+    private readonly dispatcher: () => Dispatcher,
     private readonly origin: string,
     private readonly timeoutMs: number,
   ) {}
@@ -63,7 +64,7 @@ export class Transport {
     }, this.timeoutMs);
     let status: number | undefined;
     try {
-      const res = await this.dispatcher.request({
+      const res = await this.dispatcher().request({
         origin: this.origin,
         path: ex.target,
         method: ex.method as Dispatcher.HttpMethod,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { CloudUserInputsIn } from "./schema";
 import type { Platform as CloudUserPlatform } from "../platform";
@@ -81,7 +81,7 @@ void argsMatchSchema;
  * delete accounts, so there delete removes the user from every org and
  * project this resource gave it roles in, and the account itself remains.
  */
-export class CloudUser extends ProviderResource {
+export class CloudUser extends pulumi.CustomResource {
   /** The account's id (24 hex digits). */
   declare public readonly userId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
@@ -135,7 +135,7 @@ export class CloudUser extends ProviderResource {
     };
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
     const merged = pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] });
-    super(IMPLEMENTATION, name, props, merged, "atlas-users", "CloudUser");
+    super(...dynamicResource(IMPLEMENTATION, name, props, merged, "atlas-users", "CloudUser"));
   }
 
   /** Looks up an existing account by its user id (read through the provider; nothing is changed). */

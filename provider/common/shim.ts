@@ -24,20 +24,26 @@ export function providerText(implModule: string): string {
 }
 
 /**
- * A resource served by the engine's Node.js dynamic-provider host (type
+ * The arguments of `pulumi.CustomResource` for a resource served by the
+ * engine's Node.js dynamic-provider host (type
  * `pulumi-nodejs:dynamic/<module>:<type>`), as `pulumi.dynamic.Resource` would
- * register it, with {@link providerText} as its `__provider`.
+ * register it, with {@link providerText} as its `__provider`:
+ * `super(...dynamicResource(impl, name, props, opts, module, type))`.
+ *
+ * A function, not a base class: the SDK records where a resource was declared
+ * by skipping a fixed number of constructor frames (Resource, CustomResource,
+ * the resource's class), so a class in between would make every resource's
+ * `sourcePosition` point into this package instead of the program, and add
+ * one frame to the stack trace the state keeps for each resource.
  */
-export abstract class ProviderResource extends pulumi.CustomResource {
-  protected constructor(
-    implModule: string,
-    name: string,
-    props: Record<string, unknown>,
-    opts: pulumi.CustomResourceOptions | undefined,
-    module: string,
-    type: string,
-  ) {
-    if ("__provider" in props) throw new Error("a resource must not define the __provider key");
-    super(`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, __provider: providerText(implModule) }, opts);
-  }
+export function dynamicResource(
+  implModule: string,
+  name: string,
+  props: Record<string, unknown>,
+  opts: pulumi.CustomResourceOptions | undefined,
+  module: string,
+  type: string,
+): [string, string, pulumi.Inputs, pulumi.CustomResourceOptions | undefined] {
+  if ("__provider" in props) throw new Error("a resource must not define the __provider key");
+  return [`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, __provider: providerText(implModule) }, opts];
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { CustomDbRoleInputsIn } from "./schema";
 
@@ -95,7 +95,7 @@ export interface CustomDbRoleActionOutput {
  * });
  * ```
  */
-export class CustomDbRole extends ProviderResource {
+export class CustomDbRole extends pulumi.CustomResource {
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly roleName: pulumi.Output<string>;
   /** Sorted by action, each one's resources sorted. */
@@ -114,6 +114,6 @@ export class CustomDbRole extends ProviderResource {
   constructor(name: string, args: CustomDbRoleArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = Object.fromEntries(["projectId", "roleName", "actions", "inheritedRoles", "adopt"].map((k) => [k, undefined]));
     Object.assign(props, args ?? {});
-    super(IMPLEMENTATION, name, props, opts, "atlas-users", "CustomDbRole");
+    super(...dynamicResource(IMPLEMENTATION, name, props, opts, "atlas-users", "CustomDbRole"));
   }
 }

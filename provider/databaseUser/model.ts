@@ -11,16 +11,8 @@ import type {
 import { canonicalInstant, canonicalInstantText, parseDuration, parseInstant, sameDuration, sameInstant } from "../common/dates";
 import { canonicalSet, sameSet } from "../common/sets";
 import { isUnknown } from "../common/unknowns";
-import {
-  AUTH_TYPE_PROPERTIES,
-  authKindOf,
-  defaultDatabaseName,
-  OWNER_LABEL,
-  type DatabaseUserLabel,
-  type AuthTypeProperty,
-  type DatabaseUserInputs,
-  type DatabaseUserState,
-} from "./schema";
+import { AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, OWNER_LABEL, type AuthTypeProperty } from "./rules";
+import type { DatabaseUserInputs, DatabaseUserLabel, DatabaseUserState } from "./schema";
 
 // ---------------------------------------------------------------------------
 // Ids

@@ -42,7 +42,19 @@ import {
   takenOverBy,
   updateBodyFromChanges,
 } from "./model";
-import { AUTH_TYPE_PROPERTIES, DatabaseUserInputsSchema, MAX_EXPIRY_MS, OWNER_LABEL, TAKEOVER, type DatabaseUserInputs, type DatabaseUserState } from "./schema";
+import { AUTH_TYPE_PROPERTIES, MAX_EXPIRY_MS, OWNER_LABEL, TAKEOVER } from "./rules";
+import type { DatabaseUserInputs, DatabaseUserState } from "./schema";
+
+/**
+ * The input schema, loaded by the first `check`: zod and the schema cost a
+ * host about as much CPU as a hundred requests, and a refresh or a destroy
+ * (read and delete only) never needs them.
+ */
+let inputsSchema: (typeof import("./schema"))["DatabaseUserInputsSchema"] | undefined;
+function databaseUserInputsSchema() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (inputsSchema ??= (require("./schema") as typeof import("./schema")).DatabaseUserInputsSchema);
+}
 
 type Olds = Partial<DatabaseUserState>;
 
@@ -213,7 +225,7 @@ export const provider = {
   },
 
   async check(olds: Olds, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    const result = checkWith(DatabaseUserInputsSchema, news);
+    const result = checkWith(databaseUserInputsSchema(), news);
     if (result.failures && result.failures.length > 0) return result;
     const inputs = result.inputs as DatabaseUserInputs;
     // A declared date is held to Atlas's window when it is new or moved; an

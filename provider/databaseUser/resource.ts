@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { DatabaseUserInputsIn } from "./schema";
 
@@ -134,7 +134,7 @@ void argsMatchSchema;
  * });
  * ```
  */
-export class DatabaseUser extends ProviderResource {
+export class DatabaseUser extends pulumi.CustomResource {
   // `declare`: a class field would overwrite the outputs the base constructor sets.
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
@@ -183,13 +183,13 @@ export class DatabaseUser extends ProviderResource {
     // The dynamic-provider host cannot tell which stack runs it: the program says so, for the ownership label.
     if (args !== undefined && args.owner === undefined) props.owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
-    super(
+    super(...dynamicResource(
       IMPLEMENTATION,
       name,
       props,
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }),
       "atlas-users",
       "DatabaseUser",
-    );
+    ));
   }
 }

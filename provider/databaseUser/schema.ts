@@ -13,12 +13,10 @@ import { DAY_MS, canonicalInstantText, formatDuration, parseDuration } from "../
 import { ADMIN_ONLY_ROLES, ANY_DATABASE_ROLES } from "../common/databaseRoles";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
 import type { SameKeys } from "../common/types";
+import { allowedDatabaseNames, AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, MAX_EXPIRY_MS, OWNER_LABEL, TAKEOVER, type AuthKind } from "./rules";
 
-/** Atlas only accepts a deletion date within a week of the request. */
-export const MAX_EXPIRY_MS = 7 * DAY_MS;
-
-export const AUTH_TYPE_PROPERTIES = ["awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type"] as const;
-export type AuthTypeProperty = (typeof AUTH_TYPE_PROPERTIES)[number];
+export { allowedDatabaseNames, AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, MAX_EXPIRY_MS, OWNER_LABEL, TAKEOVER };
+export type { AuthKind, AuthTypeProperty } from "./rules";
 
 const PROJECT_ID = /^[a-f0-9]{24}$/;
 const SCOPE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
@@ -71,16 +69,6 @@ export const DatabaseUserScopeSchema = z.strictObject({
   }).describe("The cluster's, data lake's or stream instance's name: letters, digits and hyphens."),
   type: enumOf("scope type", ["CLUSTER", "DATA_LAKE", "STREAM"]).describe("What `name` names."),
 });
-
-/**
- * The label the provider stamps on every database user it creates or adopts:
- * its value names the owning stack (`<project>/<stack>`, the `owner` input).
- * Reserved: a program cannot declare it, and it never shows in `labels`.
- */
-export const OWNER_LABEL = "pulumi-atlas-users/owner";
-
-/** `adopt: "takeover"`: adopt even a user whose ownership label names another stack. */
-export const TAKEOVER = "takeover";
 
 /** A key-value tag (not shown in the Atlas console). */
 export const DatabaseUserLabelSchema = z.strictObject({
@@ -170,38 +158,6 @@ const DatabaseUserInputsShape = z.strictObject({
 });
 
 type RawInputs = z.output<typeof DatabaseUserInputsShape>;
-
-/** The auth type in effect: the one non-NONE auth property, or SCRAM. */
-export type AuthKind =
-  | { kind: "SCRAM" }
-  | { kind: AuthTypeProperty; value: string };
-
-/** Which auth type the (possibly partial) inputs declare; the first non-NONE one wins. */
-export function authKindOf(args: Partial<Record<AuthTypeProperty, unknown>>): AuthKind {
-  for (const property of AUTH_TYPE_PROPERTIES) {
-    const value = args[property];
-    if (typeof value === "string" && value !== "NONE") return { kind: property, value };
-  }
-  return { kind: "SCRAM" };
-}
-
-/**
- * The authentication databases Atlas accepts for an auth type. LDAP groups
- * live on `admin` (the spec's own LDAP group example in seed 004; MongoDB's
- * LDAP authorization keeps group roles there), although the spec's prose
- * lists LDAP among the `$external` types: that holds for LDAP users.
- */
-export function allowedDatabaseNames(auth: AuthKind): readonly ("admin" | "$external")[] {
-  if (auth.kind === "SCRAM") return ["admin"];
-  if (auth.kind === "oidcAuthType" && auth.value === "IDP_GROUP") return ["admin"];
-  if (auth.kind === "ldapAuthType" && auth.value === "GROUP") return ["admin"];
-  return ["$external"];
-}
-
-/** The authentication database used when `databaseName` is omitted. */
-export function defaultDatabaseName(auth: AuthKind): "admin" | "$external" {
-  return allowedDatabaseNames(auth)[0];
-}
 
 function describeAuth(auth: AuthKind): string {
   return auth.kind === "SCRAM" ? "SCRAM (password) users" : `${auth.kind} ${auth.value} users`;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { AtlasOrgRole } from "../platform";
 import type { OrgInvitationInputsIn } from "./schema";
@@ -57,7 +57,7 @@ void argsMatchSchema;
  * invitation is sent again. Id: `{orgId}/{userId}` (Cloud/Ops Manager:
  * `{orgId}/{invitationId}`); {@link OrgInvitation.get} also takes `{orgId}/{username}`.
  */
-export class OrgInvitation extends ProviderResource {
+export class OrgInvitation extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
   declare public readonly roles: pulumi.Output<OrgRoleName[]>;
@@ -95,7 +95,7 @@ export class OrgInvitation extends ProviderResource {
       adopt: undefined,
       platform: undefined,
     };
-    super(
+    super(...dynamicResource(
       IMPLEMENTATION,
       name,
       {
@@ -115,7 +115,7 @@ export class OrgInvitation extends ProviderResource {
       opts,
       "atlas-users",
       "OrgInvitation",
-    );
+    ));
   }
 
   /**

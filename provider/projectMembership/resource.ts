@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { AtlasProjectRole } from "../platform";
 import type { ProjectMembershipInputsIn } from "./schema";
@@ -45,7 +45,7 @@ void argsMatchSchema;
  * accepting is not a change, an expired invitation is sent again, and roles
  * given by others stay. Id: `{projectId}/{username}`.
  */
-export class ProjectMembership extends ProviderResource {
+export class ProjectMembership extends pulumi.CustomResource {
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
   /** The declared roles the person holds (or is invited with). */
@@ -74,7 +74,7 @@ export class ProjectMembership extends ProviderResource {
       platform: undefined,
     };
     const outputs = { userId: undefined, status: undefined, invitationExpiresAt: undefined, heldRoles: undefined, rolesBefore: undefined };
-    super(IMPLEMENTATION, name, { ...inputs, ...outputs, ...args }, opts, "atlas-users", "ProjectMembership");
+    super(...dynamicResource(IMPLEMENTATION, name, { ...inputs, ...outputs, ...args }, opts, "atlas-users", "ProjectMembership"));
   }
 
   /** Looks up a person's project membership by id `{projectId}/{username}`. Read-only unless the program also declares it. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { TeamInputsIn } from "./schema";
 
@@ -33,7 +33,7 @@ void argsMatchSchema;
  * A team of an Atlas organization. Members are {@link TeamMembership}s and
  * project roles {@link TeamProjectAccess}es. Id: `{orgId}/{teamId}`.
  */
-export class Team extends ProviderResource {
+export class Team extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly name: pulumi.Output<string>;
   declare public readonly adopt: pulumi.Output<boolean>;
@@ -43,7 +43,7 @@ export class Team extends ProviderResource {
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs: Record<keyof TeamArgs, undefined> = { orgId: undefined, name: undefined, adopt: undefined, platform: undefined };
-    super(IMPLEMENTATION, name, { ...inputs, teamId: undefined, ...args }, opts, "atlas-users", "Team");
+    super(...dynamicResource(IMPLEMENTATION, name, { ...inputs, teamId: undefined, ...args }, opts, "atlas-users", "Team"));
   }
 
   /** Looks up an existing team by id `{orgId}/{teamId}`. Read-only unless the program also declares it. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { TeamMembershipInputsIn } from "./schema";
 
@@ -37,7 +37,7 @@ void argsMatchSchema;
 /**
  * One person in one team, pending or accepted. Id: `{orgId}/{teamId}/{username}`.
  */
-export class TeamMembership extends ProviderResource {
+export class TeamMembership extends pulumi.CustomResource {
   declare public readonly orgId: pulumi.Output<string>;
   declare public readonly teamId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
@@ -50,7 +50,7 @@ export class TeamMembership extends ProviderResource {
 
   constructor(name: string, args: TeamMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs: Record<keyof TeamMembershipArgs, undefined> = { orgId: undefined, teamId: undefined, username: undefined, adopt: undefined, platform: undefined };
-    super(IMPLEMENTATION, name, { ...inputs, userId: undefined, status: undefined, ...args }, opts, "atlas-users", "TeamMembership");
+    super(...dynamicResource(IMPLEMENTATION, name, { ...inputs, userId: undefined, status: undefined, ...args }, opts, "atlas-users", "TeamMembership"));
   }
 
   /** Looks up a team membership by id `{orgId}/{teamId}/{username}`. Read-only unless the program also declares it. */

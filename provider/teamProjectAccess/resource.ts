@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { AtlasProjectRole } from "../platform";
 import type { TeamProjectAccessInputsIn } from "./schema";
@@ -39,7 +39,7 @@ void argsMatchSchema;
  * A team's roles in one project: every member of the team holds them there.
  * Id: `{projectId}/{teamId}`.
  */
-export class TeamProjectAccess extends ProviderResource {
+export class TeamProjectAccess extends pulumi.CustomResource {
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly teamId: pulumi.Output<string>;
   declare public readonly roles: pulumi.Output<AtlasProjectRole[]>;
@@ -48,7 +48,7 @@ export class TeamProjectAccess extends ProviderResource {
 
   constructor(name: string, args: TeamProjectAccessArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs: Record<keyof TeamProjectAccessArgs, undefined> = { projectId: undefined, teamId: undefined, roles: undefined, adopt: undefined, platform: undefined };
-    super(IMPLEMENTATION, name, { ...inputs, ...args }, opts, "atlas-users", "TeamProjectAccess");
+    super(...dynamicResource(IMPLEMENTATION, name, { ...inputs, ...args }, opts, "atlas-users", "TeamProjectAccess"));
   }
 
   /** Looks up a team's access by id `{projectId}/{teamId}`. Read-only unless the program also declares it. */

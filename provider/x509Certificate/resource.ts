@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderResource } from "../common/shim";
+import { dynamicResource } from "../common/shim";
 import type { SameKeys } from "../common/types";
 import type { X509CertificateInputsIn } from "./schema";
 
@@ -52,7 +52,7 @@ void argsMatchSchema;
  * export const etlCertificate = cert.certificate; // a secret
  * ```
  */
-export class X509Certificate extends ProviderResource {
+export class X509Certificate extends pulumi.CustomResource {
   declare public readonly projectId: pulumi.Output<string>;
   declare public readonly username: pulumi.Output<string>;
   declare public readonly monthsUntilExpiration: pulumi.Output<number | undefined>;
@@ -67,13 +67,13 @@ export class X509Certificate extends ProviderResource {
     const outputs = ["projectId", "username", "monthsUntilExpiration", "renewBefore", "certificate", "serialNumber", "notBefore", "notAfter"];
     const props: Record<string, unknown> = Object.fromEntries(outputs.map((k) => [k, undefined]));
     Object.assign(props, args ?? {});
-    super(
+    super(...dynamicResource(
       IMPLEMENTATION,
       name,
       props,
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["certificate"] }),
       "atlas-users",
       "X509Certificate",
-    );
+    ));
   }
 }
