@@ -14,6 +14,13 @@ interface ProcInfo {
   hwmKb: number;
 }
 
+/**
+ * The provider plugin's process: `node <dir>/pulumi-resource-atlas-users` (the
+ * launcher, which loads `dist/provider/plugin/main.js` in the same process),
+ * or `main.js` run directly.
+ */
+const PLUGIN_COMMAND = /pulumi-resource-atlas-users|provider\/plugin\/main\.js/;
+
 /** Kernel clock ticks per second (`getconf CLK_TCK`): 100 on every Linux Node supports. */
 const CLOCK_TICKS = 100;
 
@@ -97,7 +104,8 @@ export class HostRssSampler {
 
   /**
    * CPU seconds since `start` of this process and of each kind of descendant
-   * (`host`: the dynamic-provider host; `pulumi`: the CLI; others by program name).
+   * (`host`: the dynamic-provider host; `plugin`: the provider plugin,
+   * `pulumi-resource-atlas-users`; `pulumi`: the CLI; others by program name).
    */
   cpuBreakdown(): Record<string, number> {
     const out: Record<string, number> = { benchProcess: selfCpuSeconds() - this.selfCpuAtStart };
@@ -129,7 +137,11 @@ export class HostRssSampler {
       if (known) known.cpu = Math.max(known.cpu, cpuSeconds(pid));
       else {
         const command = cmdline(pid);
-        const name = command.includes("dynamic-provider") ? "host" : path.basename(command.split(" ")[0] ?? "?");
+        const name = command.includes("dynamic-provider")
+          ? "host"
+          : PLUGIN_COMMAND.test(command)
+            ? "plugin"
+            : path.basename(command.split(" ")[0] ?? "?");
         this.descendants.set(pid, { name, cpu: cpuSeconds(pid) });
       }
       if (!this.peaks.has(pid) && !cmdline(pid).includes("dynamic-provider")) continue;
