@@ -133,17 +133,15 @@ export class HostRssSampler {
     }
     for (const [pid, info] of infos) {
       if (!this.descendsFromRoot(pid, infos)) continue;
+      // Named at every sample: a child seen between fork and exec still shows its parent's command line.
+      const command = cmdline(pid);
+      const name = command.includes("dynamic-provider")
+        ? "host"
+        : PLUGIN_COMMAND.test(command)
+          ? "plugin"
+          : path.basename(command.split(" ")[0] ?? "?");
       const known = this.descendants.get(pid);
-      if (known) known.cpu = Math.max(known.cpu, cpuSeconds(pid));
-      else {
-        const command = cmdline(pid);
-        const name = command.includes("dynamic-provider")
-          ? "host"
-          : PLUGIN_COMMAND.test(command)
-            ? "plugin"
-            : path.basename(command.split(" ")[0] ?? "?");
-        this.descendants.set(pid, { name, cpu: cpuSeconds(pid) });
-      }
+      this.descendants.set(pid, { name: command ? name : (known?.name ?? name), cpu: Math.max(known?.cpu ?? 0, cpuSeconds(pid)) });
       if (!this.peaks.has(pid) && !cmdline(pid).includes("dynamic-provider")) continue;
       this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, info.hwmKb));
       this.cpu.set(pid, Math.max(this.cpu.get(pid) ?? 0, cpuSeconds(pid)));
