@@ -189,14 +189,18 @@ export const USERS_PER_PROJECT = 100;
  * The projects N users need at `perProject` users each: the emulator's seeded
  * project, then as many more as it takes, added through its control API
  * (`POST /__emulator/seed`). Call it after a reset, which drops added projects.
+ * With `namePrefix`, all of them are new projects of that name (a second set
+ * of users with the same names, as the scale bench's plugin face declares).
  */
-export async function benchProjects(emu: EmulatorHandle, users: number, perProject = USERS_PER_PROJECT): Promise<string[]> {
+export async function benchProjects(emu: EmulatorHandle, users: number, perProject = USERS_PER_PROJECT, namePrefix?: string): Promise<string[]> {
   const needed = Math.max(1, Math.ceil(users / perProject));
-  if (needed === 1) return [emu.projectId];
+  // With a name prefix, every project is a new one (the emulator's own project is left to the first set).
+  const own = namePrefix === undefined ? [emu.projectId] : [];
+  if (needed === own.length) return own;
   const seeded = (await emulatorControl.seed(emu, {
-    projects: Array.from({ length: needed - 1 }, (_, i) => ({ orgId: emu.orgId, name: `Bench Project ${i + 2}` })),
+    projects: Array.from({ length: needed - own.length }, (_, i) => ({ orgId: emu.orgId, name: `${namePrefix ?? "Bench Project"} ${i + own.length + 1}` })),
   })) as { projects: { id: string }[] };
-  return [emu.projectId, ...seeded.projects.map((p) => p.id)];
+  return [...own, ...seeded.projects.map((p) => p.id)];
 }
 
 /**
@@ -207,16 +211,18 @@ export async function benchProjects(emu: EmulatorHandle, users: number, perProje
 export function usersProgram(projectIds: readonly string[], users: number, role: string, perProject = USERS_PER_PROJECT) {
   if (projectIds.length * perProject < users) throw new Error(`bench: ${users} users need ${Math.ceil(users / perProject)} projects, got ${projectIds.length}`);
   return async () => {
-    const cfg = new pulumi.Config();
-    const password = cfg.requireSecret("benchPassword");
-    for (let i = 0; i < users; i++) {
-      new DatabaseUser(`bench-user-${i}`, {
-        projectId: projectIds[Math.floor(i / perProject)],
-        username: `bench-user-${i}`,
-        password,
-        roles: [{ roleName: role, databaseName: "app" }],
-      });
-    }
+    const password = new pulumi.Config().requireSecret("benchPassword");
+    for (let i = 0; i < users; i++) new DatabaseUser(`bench-user-${i}`, benchUserArgs(projectIds, i, role, password, perProject));
+  };
+}
+
+/** The inputs of bench user i: `projectIds[floor(i / perProject)]`, its name, the password, one role. */
+export function benchUserArgs(projectIds: readonly string[], i: number, role: string, password: pulumi.Output<string>, perProject = USERS_PER_PROJECT) {
+  return {
+    projectId: projectIds[Math.floor(i / perProject)],
+    username: `bench-user-${i}`,
+    password,
+    roles: [{ roleName: role, databaseName: "app" }],
   };
 }
 

@@ -14,6 +14,13 @@ interface ProcInfo {
   hwmKb: number;
 }
 
+/**
+ * The provider plugin's process: `node <dir>/pulumi-resource-atlas-users` (the
+ * launcher, which loads `dist/provider/plugin/main.js` in the same process),
+ * or `main.js` run directly.
+ */
+const PLUGIN_COMMAND = /pulumi-resource-atlas-users|provider\/plugin\/main\.js/;
+
 /** Kernel clock ticks per second (`getconf CLK_TCK`): 100 on every Linux Node supports. */
 const CLOCK_TICKS = 100;
 
@@ -97,7 +104,8 @@ export class HostRssSampler {
 
   /**
    * CPU seconds since `start` of this process and of each kind of descendant
-   * (`host`: the dynamic-provider host; `pulumi`: the CLI; others by program name).
+   * (`host`: the dynamic-provider host; `plugin`: the provider plugin,
+   * `pulumi-resource-atlas-users`; `pulumi`: the CLI; others by program name).
    */
   cpuBreakdown(): Record<string, number> {
     const out: Record<string, number> = { benchProcess: selfCpuSeconds() - this.selfCpuAtStart };
@@ -125,13 +133,15 @@ export class HostRssSampler {
     }
     for (const [pid, info] of infos) {
       if (!this.descendsFromRoot(pid, infos)) continue;
+      // Named at every sample: a child seen between fork and exec still shows its parent's command line.
+      const command = cmdline(pid);
+      const name = command.includes("dynamic-provider")
+        ? "host"
+        : PLUGIN_COMMAND.test(command)
+          ? "plugin"
+          : path.basename(command.split(" ")[0] ?? "?");
       const known = this.descendants.get(pid);
-      if (known) known.cpu = Math.max(known.cpu, cpuSeconds(pid));
-      else {
-        const command = cmdline(pid);
-        const name = command.includes("dynamic-provider") ? "host" : path.basename(command.split(" ")[0] ?? "?");
-        this.descendants.set(pid, { name, cpu: cpuSeconds(pid) });
-      }
+      this.descendants.set(pid, { name: command ? name : (known?.name ?? name), cpu: Math.max(known?.cpu ?? 0, cpuSeconds(pid)) });
       if (!this.peaks.has(pid) && !cmdline(pid).includes("dynamic-provider")) continue;
       this.peaks.set(pid, Math.max(this.peaks.get(pid) ?? 0, info.hwmKb));
       this.cpu.set(pid, Math.max(this.cpu.get(pid) ?? 0, cpuSeconds(pid)));

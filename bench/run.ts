@@ -3,19 +3,20 @@
  * benchmark, prints a table, writes the JSON report (default
  * `bench/results/latest.json`).
  *
- * `npm run bench -- --scale [N1,N2,...] [--latency MS --no-baseline --skip-checkpoints --out FILE]`:
- * the phases at each N (default 100,300,1000) beside the do-nothing provider
+ * `npm run bench -- --scale [N1,N2,...] [--face dynamic|plugin|both --latency MS --no-baseline --skip-checkpoints --out FILE]`:
+ * the phases at each N (default 100,300,1000) for the dynamic resources and
+ * the provider plugin (`--face`, default both) beside the do-nothing provider
  * (`scale.ts`); writes `bench/results/scale.json` and `scale.svg`.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { DEFAULT_OPTIONS, formatTable, runBench, type BenchOptions } from "./bench";
-import { DEFAULT_SCALE_SIZES, formatScaleTable, parseSizes, runScale, writeScaleReport } from "./scale";
+import { DEFAULT_SCALE_SIZES, formatScaleTable, parseFaces, parseSizes, runScale, writeScaleReport, type Face } from "./scale";
 import { repoRoot } from "../test/support/workdir";
 
 const USAGE =
   "usage: npm run bench -- [--users N] [--runs R] [--latency MS] [--no-baseline] [--out FILE]\n" +
-  "       npm run bench -- --scale [N1,N2,...] [--latency MS] [--no-baseline] [--skip-checkpoints] [--out FILE]";
+  "       npm run bench -- --scale [N1,N2,...] [--face dynamic|plugin|both] [--latency MS] [--no-baseline] [--skip-checkpoints] [--out FILE]";
 
 interface Args {
   options: Partial<BenchOptions>;
@@ -23,6 +24,8 @@ interface Args {
   /** `--scale`: the sizes to run. */
   scale: number[] | undefined;
   skipCheckpoints: boolean;
+  /** `--face`: the faces `--scale` runs (unset: both). */
+  faces: Face[] | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -30,6 +33,7 @@ function parseArgs(argv: readonly string[]): Args {
   let out: string | undefined;
   let scale: number[] | undefined;
   let skipCheckpoints = false;
+  let faces: Face[] | undefined;
   const int = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
     if (value === undefined || !Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number ≥ ${min}, got ${value ?? "nothing"}`);
@@ -59,6 +63,9 @@ function parseArgs(argv: readonly string[]): Args {
         }
         scale = parseSizes(value);
         break;
+      case "--face":
+        faces = parseFaces(value ?? "nothing");
+        break;
       case "--skip-checkpoints":
         skipCheckpoints = true;
         continue;
@@ -73,16 +80,18 @@ function parseArgs(argv: readonly string[]): Args {
   }
   if (scale && (options.users !== undefined || options.runs !== undefined)) throw new Error(`--scale takes its sizes as a list, and runs each once\n${USAGE}`);
   if (skipCheckpoints && !scale) throw new Error(`--skip-checkpoints is an option of --scale\n${USAGE}`);
-  return { options, out, scale, skipCheckpoints };
+  if (faces && !scale) throw new Error(`--face is an option of --scale\n${USAGE}`);
+  return { options, out, scale, skipCheckpoints, faces };
 }
 
 async function main(): Promise<void> {
-  const { options, out: outArg, scale, skipCheckpoints } = parseArgs(process.argv.slice(2));
+  const { options, out: outArg, scale, skipCheckpoints, faces } = parseArgs(process.argv.slice(2));
   if (scale) {
     const out = outArg ?? path.join(repoRoot, "bench", "results", "scale.json");
     const report = await runScale({
       sizes: scale,
       skipCheckpoints,
+      ...(faces ? { faces } : {}),
       // Written after each phase: an interrupted run keeps what it measured.
       onProgress: (partial) => writeScaleReport(partial, out),
       ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),

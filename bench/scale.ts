@@ -1,20 +1,26 @@
 /**
- * `npm run bench -- --scale [100,300,1000]`: how the engine phases grow with
- * the stack. For each N, a fresh stack of N `DatabaseUser`s (spread over as
- * many projects as Atlas's 100-users-per-project limit needs) goes through
- * create, an unchanged preview, refresh, an update of every user and
- * destroy; then the do-nothing provider (`baseline.ts`, same inputs) goes
- * through the same five phases on the same projects. Writes
- * `bench/results/scale.json` and the chart `bench/results/scale.svg`.
+ * `npm run bench -- --scale [100,300,1000] [--face dynamic|plugin|both]`: how
+ * the engine phases grow with the stack. For each N, a fresh stack of N
+ * `DatabaseUser`s (spread over as many projects as Atlas's
+ * 100-users-per-project limit needs) goes through create, an unchanged
+ * preview, refresh, an update of every user and destroy, for each face: the
+ * dynamic resources (`new DatabaseUser`) and the same users declared as the
+ * provider plugin's resources (`atlas-users:index:DatabaseUser`, in projects
+ * of their own); then the do-nothing provider (`baseline.ts`, same inputs)
+ * goes through the same five phases. Writes `bench/results/scale.json` and
+ * the chart `bench/results/scale.svg`.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../test/support/emulator";
-import { createEngineStack, engine, type EngineStack, type OperationResult } from "../test/support/engine";
+import { createEngineStack, engine, pluginConfig, type EngineStack, type OperationResult } from "../test/support/engine";
+import { repoRoot } from "../test/support/workdir";
 import { installNoopProvider, NOOP_TYPE, noopProgram } from "./baseline";
 import {
   benchProjects,
+  benchUserArgs,
   cliDefaultParallelism,
   machine,
   pulumiVersions,
@@ -31,6 +37,17 @@ export type ScalePhase = (typeof SCALE_PHASES)[number];
 
 export const DEFAULT_SCALE_SIZES = [100, 300, 1000];
 
+/** The two ways a program declares the users: the dynamic resources, and the provider plugin's type token. */
+export const FACES = ["dynamic", "plugin"] as const;
+export type Face = (typeof FACES)[number];
+
+/** `dynamic`, `plugin` or `both` → the faces to run. */
+export function parseFaces(text: string): Face[] {
+  if (text === "both") return [...FACES];
+  if ((FACES as readonly string[]).includes(text)) return [text as Face];
+  throw new Error(`--face takes dynamic, plugin or both, got ${text}`);
+}
+
 export interface ScaleOptions {
   sizes: number[];
   latencyMs: number;
@@ -38,6 +55,8 @@ export interface ScaleOptions {
   usersPerProject: number;
   /** Also run the do-nothing provider at each N. */
   baseline: boolean;
+  /** The faces to run at each N (default both). */
+  faces: Face[];
   /**
    * Set `PULUMI_SKIP_CHECKPOINTS=true` for the engine (the 3.248 CLI has no flag
    * for it), with `PULUMI_EXPERIMENTAL=true`, which the variable required when
@@ -54,6 +73,7 @@ export const DEFAULT_SCALE_OPTIONS: ScaleOptions = {
   latencyMs: 20,
   usersPerProject: USERS_PER_PROJECT,
   baseline: true,
+  faces: [...FACES],
   skipCheckpoints: false,
 };
 
@@ -63,12 +83,28 @@ export interface PhaseFigures {
   requests: number;
   /** CPU seconds of the `pulumi` CLI (the engine). */
   engineCpuSeconds: number | null;
-  /** CPU seconds of the dynamic-provider host(s). */
+  /** CPU seconds of the provider's process(es): the dynamic-provider host, or for the plugin face the plugin (`pulumi-resource-atlas-users`). */
   hostCpuSeconds: number | null;
   /** CPU seconds of the bench process: the inline program, the Automation API and the emulator. */
   benchCpuSeconds: number | null;
   /** 1-minute load average when the phase started. */
   loadAverage: number;
+}
+
+/** One face's figures at one N, each beside the do-nothing provider's. */
+export interface FaceEntry {
+  phases: Partial<Record<ScalePhase, PhaseFigures>>;
+  /** `pulumi stack export` bytes / N after create, and one resource's own JSON. */
+  stateBytesPerResource: number;
+  resourceBytes: number;
+  /** This face's seconds / the do-nothing provider's, per phase. */
+  ratio: Partial<Record<ScalePhase, number>>;
+  requestFloorSeconds: Partial<Record<ScalePhase, number>>;
+  ratioNetOfRequests: Partial<Record<ScalePhase, number>>;
+  /** Engine + provider-process CPU / the do-nothing provider's. */
+  cpuRatio: Partial<Record<ScalePhase, number>>;
+  /** Provider-process CPU milliseconds per resource. */
+  hostCpuMsPerResource: Partial<Record<ScalePhase, number>>;
 }
 
 export interface ScaleEntry {
@@ -77,6 +113,9 @@ export interface ScaleEntry {
   /** Whether every phase ran (a report is written after each phase, so an interrupted run leaves the phases it finished). */
   complete: boolean;
   loadAverage: { start: number; end: number };
+  /** Each face that ran: `dynamic` (the same figures as `ours` and the keys below) and `plugin`. */
+  faces: Partial<Record<Face, FaceEntry>>;
+  /** The dynamic face (the keys of the reports before the plugin face; empty when only the plugin face ran). */
   ours: Partial<Record<ScalePhase, PhaseFigures>>;
   baseline: Partial<Record<ScalePhase, PhaseFigures>> | null;
   /** `pulumi stack export` bytes / N after create; `resource`: one resource's own JSON. */
@@ -109,6 +148,26 @@ export interface ScaleReport {
 
 const BENCH_PASSWORD = "bench-password-3vQ81xLp";
 const DB_USER_TYPE = "pulumi-nodejs:dynamic/atlas-users:DatabaseUser";
+const PLUGIN_DB_USER_TYPE = "atlas-users:index:DatabaseUser";
+
+/** A `DatabaseUser` of the plugin's package, registered by its type token (the SDK's CustomResource is abstract). */
+class PluginDatabaseUser extends pulumi.CustomResource {
+  constructor(name: string, props: pulumi.Inputs) {
+    super(PLUGIN_DB_USER_TYPE, name, props);
+  }
+}
+
+/**
+ * `usersProgram`'s users declared by the plugin's type token, as a program in
+ * another language would through its SDK: the same inputs, in `projectIds`
+ * (a set of projects of their own, so both faces' users exist at once).
+ */
+export function pluginUsersProgram(projectIds: readonly string[], count: number, role: string, perProject: number) {
+  return async () => {
+    const password = new pulumi.Config().requireSecret("benchPassword");
+    for (let i = 0; i < count; i++) new PluginDatabaseUser(`bench-user-${i}`, benchUserArgs(projectIds, i, role, password, perProject));
+  };
+}
 
 function expectCount(what: string, actual: number, expected: number): void {
   if (actual !== expected) throw new Error(`bench --scale: ${what} was ${actual}, expected ${expected}; the figures would be meaningless`);
@@ -134,7 +193,8 @@ async function measure<T extends OperationResult>(
       seconds: round(seconds),
       requests,
       engineCpuSeconds: supported ? round(cpu.pulumi ?? 0) : null,
-      hostCpuSeconds: supported ? round(cpu.host ?? 0) : null,
+      // A stack of one face starts either the dynamic-provider host or the plugin, never both.
+      hostCpuSeconds: supported ? round((cpu.host ?? 0) + (cpu.plugin ?? 0)) : null,
       benchCpuSeconds: supported ? round(cpu.benchProcess ?? 0) : null,
       loadAverage,
     },
@@ -216,44 +276,67 @@ function engineAndHostCpu(f: PhaseFigures | undefined): number {
   return !f || f.engineCpuSeconds === null || f.hostCpuSeconds === null ? NaN : f.engineCpuSeconds + f.hostCpuSeconds;
 }
 
-/** The entry for one N from what its subjects measured so far. */
-function entry(n: number, projects: number, loadStart: number, ours: Subject, base: Subject | undefined, latencyMs: number, parallelism: number, complete: boolean): ScaleEntry {
+/** One face's figures at one N, beside the do-nothing provider's. */
+function faceEntry(n: number, face: Subject, base: Subject | undefined, latencyMs: number, parallelism: number): FaceEntry {
   const floor = (p: ScalePhase) => {
-    const f = ours.figures[p];
+    const f = face.figures[p];
     return f ? (f.requests * latencyMs) / 1000 / parallelism : undefined;
   };
   const ratio = (p: ScalePhase, of: (f: PhaseFigures) => number) => {
-    const o = ours.figures[p];
+    const o = face.figures[p];
     const b = base?.figures[p];
     return o && b ? of(o) / b.seconds : undefined;
   };
-  const hostMs = (s: Subject | undefined) =>
-    perPhase((p) => {
-      const cpu = s?.figures[p]?.hostCpuSeconds;
-      return cpu === null || cpu === undefined ? undefined : (cpu * 1000) / n;
-    });
+  return {
+    // A copy: the subject goes on measuring after this entry is reported.
+    phases: { ...face.figures },
+    stateBytesPerResource: face.state?.perResource ?? NaN,
+    resourceBytes: face.state?.resource ?? NaN,
+    ratio: perPhase((p) => ratio(p, (f) => f.seconds)),
+    requestFloorSeconds: perPhase(floor),
+    ratioNetOfRequests: perPhase((p) => ratio(p, (f) => f.seconds - (floor(p) ?? 0))),
+    cpuRatio: perPhase((p) => engineAndHostCpu(face.figures[p]) / engineAndHostCpu(base?.figures[p])),
+    hostCpuMsPerResource: hostMsPerResource(face, n),
+  };
+}
+
+function hostMsPerResource(s: Subject | undefined, n: number): Partial<Record<ScalePhase, number>> {
+  return perPhase((p) => {
+    const cpu = s?.figures[p]?.hostCpuSeconds;
+    return cpu === null || cpu === undefined ? undefined : (cpu * 1000) / n;
+  });
+}
+
+/** The entry for one N from what its subjects measured so far; the keys beside `faces` repeat the dynamic face. */
+function entry(n: number, projects: number, loadStart: number, faces: Partial<Record<Face, Subject>>, base: Subject | undefined, latencyMs: number, parallelism: number, complete: boolean): ScaleEntry {
+  const byFace: Partial<Record<Face, FaceEntry>> = {};
+  for (const face of FACES) {
+    const subject = faces[face];
+    if (subject) byFace[face] = faceEntry(n, subject, base, latencyMs, parallelism);
+  }
+  const dynamic = byFace.dynamic;
   return {
     users: n,
     projects,
     complete,
     loadAverage: { start: round(loadStart, 2), end: round(os.loadavg()[0], 2) },
-    // Copies: the subjects go on measuring after this entry is reported.
-    ours: { ...ours.figures },
+    faces: byFace,
+    ours: dynamic ? { ...dynamic.phases } : {},
     baseline: base ? { ...base.figures } : null,
-    stateBytesPerResource: { ours: ours.state?.perResource ?? NaN, baseline: base?.state?.perResource ?? null },
-    resourceBytes: { ours: ours.state?.resource ?? NaN, baseline: base?.state?.resource ?? null },
-    ratio: perPhase((p) => ratio(p, (f) => f.seconds)),
-    requestFloorSeconds: perPhase(floor),
-    ratioNetOfRequests: perPhase((p) => ratio(p, (f) => f.seconds - (floor(p) ?? 0))),
-    cpuRatio: perPhase((p) => engineAndHostCpu(ours.figures[p]) / engineAndHostCpu(base?.figures[p])),
-    hostCpuMsPerResource: { ours: hostMs(ours), baseline: hostMs(base) },
+    stateBytesPerResource: { ours: dynamic?.stateBytesPerResource ?? NaN, baseline: base?.state?.perResource ?? null },
+    resourceBytes: { ours: dynamic?.resourceBytes ?? NaN, baseline: base?.state?.resource ?? null },
+    ratio: dynamic?.ratio ?? {},
+    requestFloorSeconds: dynamic?.requestFloorSeconds ?? {},
+    ratioNetOfRequests: dynamic?.ratioNetOfRequests ?? {},
+    cpuRatio: dynamic?.cpuRatio ?? {},
+    hostCpuMsPerResource: { ours: dynamic?.hostCpuMsPerResource ?? {}, baseline: hostMsPerResource(base, n) },
   };
 }
 
 /**
- * One N: our stack and the do-nothing provider's, each phase on ours then on
- * the do-nothing one (so both see about the same load), the entry reported
- * after each phase.
+ * One N: a stack per face and the do-nothing provider's, each phase on every
+ * face then on the do-nothing one (so all see about the same load), the entry
+ * reported after each phase.
  */
 async function runSize(
   emu: EmulatorHandle,
@@ -265,36 +348,46 @@ async function runSize(
 ): Promise<ScaleEntry> {
   await emulatorControl.reset(emu);
   await emulatorControl.setFaults(emu, [{ path: "^/api/", delayMs: options.latencyMs }]);
-  const projects = await benchProjects(emu, n, options.usersPerProject);
+  const perProject = options.usersPerProject;
+  const projects = await benchProjects(emu, n, perProject);
   const loadStart = os.loadavg()[0];
   const sampler = new HostRssSampler();
-  const stackFor = (stackName: string, program: () => Promise<void>) =>
-    createEngineStack({
-      emulator: emu,
-      program,
-      projectName: "atlas-users-bench",
-      stackName,
-      config: { benchPassword: { value: BENCH_PASSWORD, secret: true } },
-    });
-  const oursProgram = (role: string) => usersProgram(projects, n, role, options.usersPerProject);
-  const noop = (role: string) => noopProgram(projects, n, role, options.usersPerProject);
-  const ours: Subject = { label: "ours", stack: await stackFor(`scale-${n}`, oursProgram("read")), program: oursProgram, type: DB_USER_TYPE, figures: {} };
+  const password = { benchPassword: { value: BENCH_PASSWORD, secret: true } };
+  const stackFor = (stackName: string, program: () => Promise<void>, extra: Partial<Parameters<typeof createEngineStack>[0]> = {}) =>
+    createEngineStack({ emulator: emu, program, projectName: "atlas-users-bench", stackName, config: password, ...extra });
+  const faces: Partial<Record<Face, Subject>> = {};
   let base: Subject | undefined;
   try {
+    if (options.faces.includes("dynamic")) {
+      const program = (role: string) => usersProgram(projects, n, role, perProject);
+      faces.dynamic = { label: "dynamic", stack: await stackFor(`scale-${n}`, program("read")), program, type: DB_USER_TYPE, figures: {} };
+    }
+    if (options.faces.includes("plugin")) {
+      // Same usernames as the dynamic face's, in projects of their own.
+      const pluginProjects = await benchProjects(emu, n, perProject, "Bench Plugin Project");
+      const program = (role: string) => pluginUsersProgram(pluginProjects, n, role, perProject);
+      const stack = await stackFor(`scale-plugin-${n}`, program("read"), {
+        config: { ...password, ...pluginConfig(emu) },
+        // The engine starts bin/pulumi-resource-atlas-users (which runs the built dist/provider/plugin/main.js).
+        plugins: { providers: [{ name: "atlas-users", path: path.join(repoRoot, "bin") }] },
+      });
+      faces.plugin = { label: "plugin", stack, program, type: PLUGIN_DB_USER_TYPE, figures: {} };
+    }
     if (options.baseline) {
+      const noop = (role: string) => noopProgram(projects, n, role, perProject);
       base = { label: "do-nothing", stack: await stackFor(`scale-noop-${n}`, noop("read")), program: noop, type: NOOP_TYPE, figures: {} };
       installNoopProvider(path.join(base.stack.dir, "work"));
     }
+    const subjects = [faces.dynamic, faces.plugin, base].filter((x): x is Subject => x !== undefined);
+    if (!faces.dynamic && !faces.plugin) throw new Error("bench --scale: no face to run");
     for (const phase of SCALE_PHASES) {
-      await runPhase(emu, sampler, ours, phase, n, log);
-      if (base) await runPhase(emu, sampler, base, phase, n, log);
-      progress(entry(n, projects.length, loadStart, ours, base, options.latencyMs, parallelism, false));
+      for (const subject of subjects) await runPhase(emu, sampler, subject, phase, n, log);
+      progress(entry(n, projects.length, loadStart, faces, base, options.latencyMs, parallelism, false));
     }
     expectCount("database users left after destroy", await databaseUserCount(emu), 0);
-    return entry(n, projects.length, loadStart, ours, base, options.latencyMs, parallelism, true);
+    return entry(n, projects.length, loadStart, faces, base, options.latencyMs, parallelism, true);
   } finally {
-    await ours.stack.dispose();
-    await base?.stack.dispose();
+    for (const subject of [faces.dynamic, faces.plugin, base]) await subject?.stack.dispose();
   }
 }
 
@@ -349,35 +442,68 @@ export function parseSizes(text: string): number[] {
 
 const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? "-" : v.toFixed(digits));
 
-/** The report as a readable table: one row per N and phase. */
+/**
+ * The faces of an entry, in order. A report written before the plugin face
+ * had no `faces`: its `ours` is the dynamic face.
+ */
+export function entryFaces(e: ScaleEntry): [Face, FaceEntry][] {
+  const faces: Partial<Record<Face, FaceEntry>> = e.faces ?? {
+    dynamic: {
+      phases: e.ours,
+      stateBytesPerResource: e.stateBytesPerResource.ours,
+      resourceBytes: e.resourceBytes.ours,
+      ratio: e.ratio,
+      requestFloorSeconds: e.requestFloorSeconds,
+      ratioNetOfRequests: e.ratioNetOfRequests,
+      cpuRatio: e.cpuRatio,
+      hostCpuMsPerResource: e.hostCpuMsPerResource.ours,
+    },
+  };
+  return FACES.flatMap((f) => {
+    const entry = faces[f];
+    return entry ? [[f, entry] as [Face, FaceEntry]] : [];
+  });
+}
+
+/** The report as a readable table: one row per N, phase and face. */
 export function formatScaleTable(report: ScaleReport): string {
-  const header = ["N", "phase", "ours s", "noop s", "ratio", "net ratio", "cpu ratio", "requests", "floor s", "engine cpu", "host cpu", "load"];
+  const header = ["N", "phase", "face", "s", "noop s", "ratio", "net ratio", "cpu ratio", "requests", "floor s", "engine cpu", "host cpu", "load"];
   const rows: string[][] = [];
   for (const e of report.sizes) {
     for (const p of SCALE_PHASES) {
-      const o = e.ours[p];
       const b = e.baseline?.[p];
-      if (!o) continue;
-      rows.push([
-        String(e.users),
-        p,
-        fmt(o.seconds),
-        fmt(b?.seconds),
-        fmt(e.ratio[p], 2),
-        fmt(e.ratioNetOfRequests[p], 2),
-        fmt(e.cpuRatio[p], 2),
-        String(o.requests),
-        fmt(e.requestFloorSeconds[p]),
-        `${fmt(o.engineCpuSeconds)}/${fmt(b?.engineCpuSeconds)}`,
-        `${fmt(o.hostCpuSeconds)}/${fmt(b?.hostCpuSeconds)}`,
-        String(o.loadAverage),
-      ]);
+      for (const [face, f] of entryFaces(e)) {
+        const o = f.phases[p];
+        if (!o) continue;
+        rows.push([
+          String(e.users),
+          p,
+          face,
+          fmt(o.seconds),
+          fmt(b?.seconds),
+          fmt(f.ratio[p], 2),
+          fmt(f.ratioNetOfRequests[p], 2),
+          fmt(f.cpuRatio[p], 2),
+          String(o.requests),
+          fmt(f.requestFloorSeconds[p]),
+          `${fmt(o.engineCpuSeconds)}/${fmt(b?.engineCpuSeconds)}`,
+          `${fmt(o.hostCpuSeconds)}/${fmt(b?.hostCpuSeconds)}`,
+          String(o.loadAverage),
+        ]);
+      }
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   const state = report.sizes
-    .map((e) => `N=${e.users} (${e.projects} projects): state ${fmt(e.stateBytesPerResource.ours, 0)} B/resource, do-nothing ${fmt(e.stateBytesPerResource.baseline, 0)}`)
+    .map(
+      (e) =>
+        `N=${e.users} (${e.projects} projects): state ` +
+        entryFaces(e)
+          .map(([face, f]) => `${face} ${fmt(f.stateBytesPerResource, 0)}`)
+          .join(", ") +
+        ` B/resource, do-nothing ${fmt(e.stateBytesPerResource.baseline, 0)}`,
+    )
     .join("\n");
   return [
     `pulumi-atlas-users bench --scale ${report.date}: ${report.settings.latencyMs} ms latency, parallelism ${report.pulumi.parallelism}, ` +
@@ -401,8 +527,9 @@ function niceStep(max: number): number {
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 /**
- * The chart: one panel per phase, seconds against N, ours (solid) and the
- * do-nothing provider (dashed). Plain SVG text, no dependency.
+ * The chart: one panel per phase, seconds against N, the dynamic face
+ * (solid), the plugin face (dotted) and the do-nothing provider (dashed).
+ * Plain SVG text, no dependency.
  */
 export function scaleSvg(report: ScaleReport): string {
   const panelW = 240;
@@ -430,9 +557,10 @@ export function scaleSvg(report: ScaleReport): string {
         const f = pick(e);
         return f ? [[e.users, f.seconds] as const] : [];
       });
-    const ours = pointsOf((e) => e.ours[phase]);
+    const dynamic = pointsOf((e) => entryFaces(e).find(([f]) => f === "dynamic")?.[1].phases[phase]);
+    const plugin = pointsOf((e) => entryFaces(e).find(([f]) => f === "plugin")?.[1].phases[phase]);
     const base = pointsOf((e) => e.baseline?.[phase]);
-    const top = Math.max(...ours.map((p) => p[1]), ...base.map((p) => p[1]), 0.1);
+    const top = Math.max(...dynamic.map((p) => p[1]), ...plugin.map((p) => p[1]), ...base.map((p) => p[1]), 0.1);
     const step = niceStep(top);
     const maxY = step * Math.ceil(top / step);
     const x = (n: number) => ox + m.left + (n / maxN) * (panelW - m.left - m.right);
@@ -447,7 +575,8 @@ export function scaleSvg(report: ScaleReport): string {
     for (const n of sizes) out.push(`<text x="${x(n)}" y="${y(0) + 14}" text-anchor="middle">${n}</text>`);
     out.push(`<text x="${ox + panelW / 2}" y="${oy + panelH - 6}" text-anchor="middle">N (resources)</text>`);
     const series: [(readonly [number, number])[], string, string][] = [
-      [ours, "#c0392b", ""],
+      [dynamic, "#c0392b", ""],
+      [plugin, "#27ae60", ` stroke-dasharray="1,3" stroke-linecap="round"`],
       [base, "#2c7fb8", ` stroke-dasharray="5,3"`],
     ];
     for (const [points, colour, dash] of series) {
@@ -458,8 +587,9 @@ export function scaleSvg(report: ScaleReport): string {
     }
   });
   const ly = height - 14;
-  out.push(`<line x1="20" y1="${ly}" x2="44" y2="${ly}" stroke="#c0392b" stroke-width="2"/><text x="50" y="${ly + 4}">ours (DatabaseUser)</text>`);
-  out.push(`<line x1="200" y1="${ly}" x2="224" y2="${ly}" stroke="#2c7fb8" stroke-width="2" stroke-dasharray="5,3"/><text x="230" y="${ly + 4}">do-nothing provider (bench/baseline.ts)</text>`);
+  out.push(`<line x1="10" y1="${ly}" x2="34" y2="${ly}" stroke="#c0392b" stroke-width="2"/><text x="40" y="${ly + 4}">DatabaseUser, dynamic</text>`);
+  out.push(`<line x1="180" y1="${ly}" x2="204" y2="${ly}" stroke="#27ae60" stroke-width="2" stroke-dasharray="1,3" stroke-linecap="round"/><text x="210" y="${ly + 4}">DatabaseUser, plugin</text>`);
+  out.push(`<line x1="350" y1="${ly}" x2="374" y2="${ly}" stroke="#2c7fb8" stroke-width="2" stroke-dasharray="5,3"/><text x="380" y="${ly + 4}">do-nothing provider (bench/baseline.ts)</text>`);
   out.push("</svg>");
   return `${out.join("\n")}\n`;
 }

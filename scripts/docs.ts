@@ -358,17 +358,29 @@ interface ScalePhaseFigures {
   loadAverage: number;
 }
 
+type ScaleFace = "dynamic" | "plugin";
+
+interface ScaleFaceFigures {
+  phases: Partial<Record<ScalePhaseName, ScalePhaseFigures>>;
+  stateBytesPerResource: number;
+  ratio: Partial<Record<ScalePhaseName, number>>;
+  ratioNetOfRequests: Partial<Record<ScalePhaseName, number>>;
+  cpuRatio: Partial<Record<ScalePhaseName, number>>;
+}
+
 interface ScaleReport {
   date: string;
   machine: BenchReport["machine"];
   node: string;
   pulumi: { cli: string; parallelism: number; skipCheckpoints: boolean };
-  settings: { latencyMs: number; usersPerProject: number };
+  settings: { latencyMs: number; usersPerProject: number; faces?: ScaleFace[] };
   sizes: {
     users: number;
     projects: number;
     complete: boolean;
     loadAverage: { start: number; end: number };
+    /** Absent from reports written before the plugin face: then `ours` is the dynamic face. */
+    faces?: Partial<Record<ScaleFace, ScaleFaceFigures>>;
     ours: Partial<Record<ScalePhaseName, ScalePhaseFigures>>;
     baseline: Partial<Record<ScalePhaseName, ScalePhaseFigures>> | null;
     stateBytesPerResource: { ours: number; baseline: number | null };
@@ -384,32 +396,50 @@ const SCALE_PHASE_NAMES: readonly ScalePhaseName[] = ["create", "preview", "refr
 export function scaleFigures(report: ScaleReport): string {
   const m = report.machine;
   const f = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? "n/a" : figure(v, digits));
+  // Reports written before the plugin face ran the dynamic resources only.
+  const faces = report.settings.faces ?? ["dynamic"];
   const run =
-    `Run of ${report.date.slice(0, 10)} (\`npm run bench -- --scale\`), one run per size, on ${m.cpus} ${m.cpuModel} cores, Node ${report.node}, ` +
+    `Run of ${report.date.slice(0, 10)} (\`npm run bench -- --scale${faces.length === 2 ? " --face both" : ` --face ${faces[0]}`}\`), one run per size, on ${m.cpus} ${m.cpuModel} cores, Node ${report.node}, ` +
     `Pulumi ${report.pulumi.cli} at parallelism ${report.pulumi.parallelism}${report.pulumi.skipCheckpoints ? " with `PULUMI_SKIP_CHECKPOINTS=true`" : ""}. ` +
     `Every API request got ${report.settings.latencyMs} ms of added latency; at most ${report.settings.usersPerProject} users per project. ` +
     `The 1-minute load average was ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end; the \`load\` column gives it at the start of each phase.`;
   const rows = [
-    "| N | phase | ours (s) | do-nothing (s) | ratio | ratio net of requests | CPU ratio | requests | engine CPU (s), ours / do-nothing | host CPU (s), ours / do-nothing | load |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| N | phase | face | seconds | do-nothing (s) | ratio | ratio net of requests | CPU ratio | requests | engine CPU (s), face / do-nothing | provider CPU (s), face / do-nothing | load |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
+  const facesOf = (e: ScaleReport["sizes"][number]): [ScaleFace, ScaleFaceFigures][] => {
+    const faces = e.faces ?? { dynamic: { phases: e.ours, stateBytesPerResource: e.stateBytesPerResource.ours, ratio: e.ratio, ratioNetOfRequests: e.ratioNetOfRequests, cpuRatio: e.cpuRatio } };
+    return (["dynamic", "plugin"] as const).flatMap((face) => (faces[face] ? [[face, faces[face]] as [ScaleFace, ScaleFaceFigures]] : []));
+  };
   for (const e of report.sizes) {
     for (const p of SCALE_PHASE_NAMES) {
-      const o = e.ours[p];
       const b = e.baseline?.[p];
-      if (!o) continue;
-      rows.push(
-        `| ${figure(e.users, 0)} | ${p} | ${f(o.seconds, 1)} | ${f(b?.seconds, 1)} | ${f(e.ratio[p], 2)} | ${f(e.ratioNetOfRequests[p], 2)} | ${f(e.cpuRatio[p], 2)} | ` +
-          `${figure(o.requests, 0)} | ${f(o.engineCpuSeconds, 1)} / ${f(b?.engineCpuSeconds, 1)} | ${f(o.hostCpuSeconds, 1)} / ${f(b?.hostCpuSeconds, 1)} | ${f(o.loadAverage, 1)} |`,
-      );
+      for (const [face, x] of facesOf(e)) {
+        const o = x.phases[p];
+        if (!o) continue;
+        rows.push(
+          `| ${figure(e.users, 0)} | ${p} | ${face} | ${f(o.seconds, 1)} | ${f(b?.seconds, 1)} | ${f(x.ratio[p], 2)} | ${f(x.ratioNetOfRequests[p], 2)} | ${f(x.cpuRatio[p], 2)} | ` +
+            `${figure(o.requests, 0)} | ${f(o.engineCpuSeconds, 1)} / ${f(b?.engineCpuSeconds, 1)} | ${f(o.hostCpuSeconds, 1)} / ${f(b?.hostCpuSeconds, 1)} | ${f(o.loadAverage, 1)} |`,
+        );
+      }
     }
   }
   const unfinished = report.sizes.filter((e) => !e.complete).map((e) => figure(e.users, 0));
   const partial = unfinished.length > 0 ? ` The run was stopped before every phase had run at N = ${unfinished.join(", ")}: the table has the phases it finished.` : "";
   const state = report.sizes
-    .map((e) => `N = ${figure(e.users, 0)} (${e.projects} project${e.projects === 1 ? "" : "s"}): ${f(e.stateBytesPerResource.ours, 0)} bytes, do-nothing ${f(e.stateBytesPerResource.baseline, 0)}`)
+    .map(
+      (e) =>
+        `N = ${figure(e.users, 0)} (${e.projects} project${e.projects === 1 ? "" : "s"}${e.faces?.plugin ? " per face" : ""}): ` +
+        facesOf(e)
+          .map(([face, x]) => `${face} ${f(x.stateBytesPerResource, 0)} bytes`)
+          .join(", ") +
+        `, do-nothing ${f(e.stateBytesPerResource.baseline, 0)}`,
+    )
     .join("; ");
-  return `${run}${partial}\n\n${rows.join("\n")}\n\nState per resource (\`pulumi stack export\` / N, after create): ${state}.\n\n![Seconds per phase against N, ours and the do-nothing provider](../bench/results/scale.svg)`;
+  return (
+    `${run}${partial}\n\n${rows.join("\n")}\n\nState per resource (\`pulumi stack export\` / N, after create): ${state}.\n\n` +
+    "![Seconds per phase against N: the dynamic resources, the provider plugin and the do-nothing provider](../bench/results/scale.svg)"
+  );
 }
 
 // ---------------------------------------------------------------------------
