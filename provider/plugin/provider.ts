@@ -51,10 +51,23 @@ export function asSecret(value: unknown): unknown {
   return isSecretValue(value) ? value : { [specialSigKey]: specialSecretSig, value };
 }
 
-/** The top-level properties that arrived as secrets. */
+/** Whether a secret is anywhere in a value. */
+function holdsSecret(value: unknown): boolean {
+  if (isSecretValue(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (value !== null && typeof value === "object") return Object.values(value).some(holdsSecret);
+  return false;
+}
+
+/**
+ * The top-level properties that arrived holding a secret, at any depth. The
+ * resource code sees plain values and answers plain ones, so a property is
+ * returned whole as a secret when any part of it was one (one label's value
+ * makes all of `labels` secret): more secret than asked, never less.
+ */
 function secretKeysOf(props: unknown): string[] {
   if (props === null || typeof props !== "object") return [];
-  return Object.entries(props).filter(([, v]) => isSecretValue(v)).map(([k]) => k);
+  return Object.entries(props).filter(([, v]) => holdsSecret(v)).map(([k]) => k);
 }
 
 /** The properties with `secrets` wrapped as secrets (absent ones stay absent). */

@@ -97,6 +97,26 @@ describe("DatabaseUser through the plugin", () => {
     assertNoSecrets(plainText([checked, created, read, inPlace, recheck, updated]), [PASSWORD, PASSWORD_2, emu.privateKey]);
   });
 
+  test("a secret nested in an input (one label's value) keeps its whole property secret in check, create and read", async () => {
+    const u = urn("DatabaseUser", "labelled");
+    const secretLabel = "nested-Secret-Label-7c1d";
+    const news = {
+      projectId,
+      username: "plugin-labelled",
+      password: asSecret(PASSWORD),
+      roles: [{ roleName: "read", databaseName: "app" }],
+      labels: [{ key: "team", value: asSecret(secretLabel) }],
+    };
+    const checked = await plugin.check(u, {}, news);
+    expect(isSecretValue(checked.inputs.labels)).toBe(true);
+    const created = await plugin.create(u, checked.inputs);
+    expect(isSecretValue(created.outs.labels)).toBe(true);
+    const read = await plugin.read(created.id, u, created.outs);
+    expect(isSecretValue(read.props?.labels)).toBe(true);
+    assertNoSecrets(plainText([checked, created, read]), [secretLabel, PASSWORD]);
+    await plugin.delete(created.id, u, created.outs);
+  });
+
   test("check's failures come back per property, as the dynamic provider names them", async () => {
     const news = { projectId: "not-an-id", username: "", password: asSecret("short"), roles: [] };
     const viaPlugin = await plugin.check(urn("DatabaseUser"), {}, news);
