@@ -13,12 +13,13 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { providerText } from "../provider/common/shim";
 import { median, timed } from "./bench";
 import { emulatorControl, startTestEmulator } from "../test/support/emulator";
 import { repoRoot } from "../test/support/workdir";
 
 const TYPE = (kind: string) => `pulumi-nodejs:dynamic/atlas-users:${kind}`;
-const PROVIDER = (kind: string) => `exports.handler = () => require("pulumi-atlas-users/internal/${kind}/provider").provider;\n`;
+const PROVIDER = (kind: string) => providerText(`pulumi-atlas-users/p/${kind}`);
 
 function arg(flag: string, fallback: number): number {
   const i = process.argv.indexOf(flag);

@@ -283,7 +283,10 @@ export function outputsTable(doc: ResourceDoc): string {
       if (!(field in inputs)) throw new Error(`docs: output ${field} (${doc.schemaFile}) has no description: add .describe("...") to it`);
       description = "The input, as stored.";
     }
-    const type = typeText(schema) + (meta.secret ? ", **secret**" : "") + (isOptional(schema) ? " (may be absent)" : "");
+    // A defaulted output is left out of the stored state when it equals its default (provider/common/storedState.ts).
+    const stored = defaultOf(schema);
+    const presence = stored !== undefined ? ` (not stored when ${code(JSON.stringify(stored))})` : isOptional(schema) ? " (may be absent)" : "";
+    const type = typeText(schema) + (meta.secret ? ", **secret**" : "") + presence;
     rows.push(`| ${code(field)} | ${type} | ${cell(description)} |`);
   }
   return rows.join("\n");

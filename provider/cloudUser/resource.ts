@@ -5,7 +5,7 @@ import type { CloudUserInputsIn } from "./schema";
 import type { Platform as CloudUserPlatform } from "../platform";
 
 /** The implementation the engine\'s host loads (see `providerText`). */
-const IMPLEMENTATION = "pulumi-atlas-users/internal/cloudUser/provider";
+const IMPLEMENTATION = "pulumi-atlas-users/p/cloudUser";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).

@@ -10,8 +10,9 @@ import type {
 } from "../client/operations/databaseUsers";
 import { canonicalInstant, canonicalInstantText, parseDuration, parseInstant, sameDuration, sameInstant } from "../common/dates";
 import { canonicalSet, sameSet } from "../common/sets";
+import { withDefaults, withoutDefaults } from "../common/storedState";
 import { isUnknown } from "../common/unknowns";
-import { AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, OWNER_LABEL, type AuthTypeProperty } from "./rules";
+import { AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, OWNER_LABEL, STATE_DEFAULTS, type AuthTypeProperty } from "./rules";
 import type { DatabaseUserInputs, DatabaseUserLabel, DatabaseUserState } from "./schema";
 
 // ---------------------------------------------------------------------------
@@ -135,6 +136,19 @@ export function stateFromApi(api: DatabaseUserResponse, projectId: string, carry
   if (carry.owner !== undefined) state.owner = carry.owner;
   if (ownedBy !== undefined) state.ownedBy = ownedBy;
   return state;
+}
+
+// ---------------------------------------------------------------------------
+// state ↔ stored outputs
+
+/** State → the outputs the engine stores. */
+export function outputsFromState(state: DatabaseUserState): Partial<DatabaseUserState> {
+  return withoutDefaults(state, STATE_DEFAULTS);
+}
+
+/** Stored outputs (of this release, or of an earlier one that stored every field) → state. */
+export function stateFromOutputs(outputs: Partial<DatabaseUserState>): DatabaseUserState {
+  return withDefaults(outputs, STATE_DEFAULTS);
 }
 
 function cleanRole(role: { roleName: string; databaseName: string; collectionName?: string }) {

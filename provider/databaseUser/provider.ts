@@ -36,9 +36,11 @@ import {
   isTemporary,
   keyFromId,
   keyOf,
+  outputsFromState,
   REPLACE_PROPERTIES,
   resolveDeleteAfterDate,
   stateFromApi,
+  stateFromOutputs,
   takenOverBy,
   updateBodyFromChanges,
 } from "./model";
@@ -238,7 +240,7 @@ export const provider = {
   },
 
   async diff(_id: string, olds: Olds, rawNews: DatabaseUserInputs): Promise<pulumi.dynamic.DiffResult> {
-    const state = olds as DatabaseUserState;
+    const state = stateFromOutputs(olds);
     const { inputs: news, unknown } = comparableInputs(state, rawNews);
     const changes = [...changedProperties(state, news), ...unknown];
     const replaces = changes.filter((p) => (REPLACE_PROPERTIES as readonly string[]).includes(p));
@@ -275,7 +277,7 @@ export const provider = {
     }
     const body = createBodyFromInputs(inputs, resolveDeleteAfterDate(inputs, now));
     const api = await createOrAdopt(inputs, body);
-    return { id: idOf(key), outs: stateFromApi(api, inputs.projectId, carryOver(inputs)) };
+    return { id: idOf(key), outs: outputsFromState(stateFromApi(api, inputs.projectId, carryOver(inputs))) };
   },
 
   async read(id: string, props: Olds = {}): Promise<pulumi.dynamic.ReadResult<DatabaseUserState>> {
@@ -285,7 +287,7 @@ export const provider = {
       api = await getDatabaseUser(client(), key);
     } catch (err) {
       if (isNotFound(err)) {
-        if (hasExpired(props as DatabaseUserState, new Date())) {
+        if (hasExpired(props, new Date())) {
           note(`${describeUser(key)} expired at ${props.deleteAfterDate} and Atlas deleted it; removing it from the stack's state`);
         }
         return {};
@@ -303,17 +305,17 @@ export const provider = {
     if (other !== undefined && takenOverBy(props as DatabaseUserState) === undefined) {
       note(`${describeUser(key)} now carries stack ${other}'s ownership label: that stack has taken it over, and this stack will neither change nor delete it`);
     }
-    return { id: idOf(key), props: state, inputs: inputsFromState(state) as unknown as DatabaseUserState };
+    return { id: idOf(key), props: outputsFromState(state) as DatabaseUserState, inputs: inputsFromState(state) as unknown as DatabaseUserState };
   },
 
   async update(id: string, olds: Olds, news: DatabaseUserInputs): Promise<pulumi.dynamic.UpdateResult> {
-    const state = olds as DatabaseUserState;
+    const state = stateFromOutputs(olds);
     const key = keyOf(state);
     const windowChanged = changedProperties(state, news).some((p) => p === "expiresIn" || p === "deleteAfterDate");
     const deleteAfterDate = windowChanged ? resolveDeleteAfterDate(news, new Date()) : undefined;
     if (updateBodyFromChanges(state, news, deleteAfterDate) === undefined) {
       // Only provider-side settings (onExpiry, adopt, the form of the window) changed.
-      return { outs: { ...stateWithout(state, ["expiresIn", "onExpiry", "adopt"]), ...definedOnly(carryOver(news)) } };
+      return { outs: outputsFromState({ ...stateWithout(state, ["expiresIn", "onExpiry", "adopt"]), ...definedOnly(carryOver(news)) }) };
     }
     // Whose it is now, as its label says (another stack may have taken it since the last refresh).
     const live = { ...state, ownedBy: await liveOwner(key, state, "updating") };
@@ -326,7 +328,7 @@ export const provider = {
     } catch (err) {
       throw failure("updating", key, err, isNotFound(err) ? "It no longer exists in Atlas: run `pulumi refresh`, then `pulumi up` to create it again" : undefined);
     }
-    return { outs: stateFromApi(api, key.projectId, carryOver(news)) };
+    return { outs: outputsFromState(stateFromApi(api, key.projectId, carryOver(news))) };
   },
 
   async delete(id: string, props: Olds): Promise<void> {

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicResource } from "../common/shim";
+import { dynamicResource, readStateDefaults } from "../common/shim";
 import type { SameKeys } from "../common/types";
+import { STATE_DEFAULTS } from "./rules";
 import type { DatabaseUserInputsIn } from "./schema";
 
 /** The implementation the engine\'s host loads (see `providerText`). */
-const IMPLEMENTATION = "pulumi-atlas-users/internal/databaseUser/provider";
+const IMPLEMENTATION = "pulumi-atlas-users/p/databaseUser";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).
@@ -182,14 +183,18 @@ export class DatabaseUser extends pulumi.CustomResource {
     Object.assign(props, args ?? {});
     // The dynamic-provider host cannot tell which stack runs it: the program says so, for the ownership label.
     if (args !== undefined && args.owner === undefined) props.owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
+    // A secret input: the engine keeps an output of the same name secret too (a
+    // dynamic provider takes no secrets, so the engine marks its outputs after
+    // the inputs), and the password is in no other output.
     if (args?.password !== undefined) props.password = pulumi.secret(args.password);
     super(...dynamicResource(
       IMPLEMENTATION,
       name,
       props,
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["password"] }),
+      opts,
       "atlas-users",
       "DatabaseUser",
     ));
+    readStateDefaults(this, STATE_DEFAULTS);
   }
 }

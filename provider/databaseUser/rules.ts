@@ -54,3 +54,20 @@ export function allowedDatabaseNames(auth: AuthKind): readonly ("admin" | "$exte
 export function defaultDatabaseName(auth: AuthKind): "admin" | "$external" {
   return allowedDatabaseNames(auth)[0];
 }
+
+/**
+ * What an absent field of the stored state means (`common/storedState.ts`).
+ * A SCRAM user's state then holds no `"NONE"` ×4, `[]` ×2 or
+ * `temporary: false`: 124 bytes of about 2 KB, which the engine writes again
+ * at every step of a run. The resource class reads them back into the
+ * program; the state schema declares them as its defaults.
+ */
+export const STATE_DEFAULTS = {
+  scopes: [] as never[],
+  labels: [] as never[],
+  awsIAMType: "NONE",
+  ldapAuthType: "NONE",
+  oidcAuthType: "NONE",
+  x509Type: "NONE",
+  temporary: false,
+} as const;

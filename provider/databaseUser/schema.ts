@@ -13,7 +13,7 @@ import { DAY_MS, canonicalInstantText, formatDuration, parseDuration } from "../
 import { ADMIN_ONLY_ROLES, ANY_DATABASE_ROLES } from "../common/databaseRoles";
 import { canonicalSet, duplicateIndexes } from "../common/sets";
 import type { SameKeys } from "../common/types";
-import { allowedDatabaseNames, AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, MAX_EXPIRY_MS, OWNER_LABEL, TAKEOVER, type AuthKind } from "./rules";
+import { allowedDatabaseNames, AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, MAX_EXPIRY_MS, OWNER_LABEL, STATE_DEFAULTS, TAKEOVER, type AuthKind } from "./rules";
 
 export { allowedDatabaseNames, AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, MAX_EXPIRY_MS, OWNER_LABEL, TAKEOVER };
 export type { AuthKind, AuthTypeProperty } from "./rules";
@@ -373,13 +373,14 @@ export const DatabaseUserStateSchema = z.object({
     secret: true,
   }),
   roles: z.array(DatabaseUserRoleSchema).describe("As Atlas holds them, sorted."),
-  scopes: z.array(DatabaseUserScopeSchema).describe("As Atlas holds them, sorted; `[]` when none (every cluster, data lake and stream instance)."),
-  labels: z.array(DatabaseUserLabelSchema).describe("As Atlas holds them, sorted; `[]` when none."),
+  scopes: z.array(DatabaseUserScopeSchema).default(STATE_DEFAULTS.scopes)
+    .describe("As Atlas holds them, sorted; `[]` when none (every cluster, data lake and stream instance)."),
+  labels: z.array(DatabaseUserLabelSchema).default(STATE_DEFAULTS.labels).describe("As Atlas holds them, sorted; `[]` when none."),
   description: z.string().optional(),
-  awsIAMType: z.enum(["NONE", "USER", "ROLE"]).describe("Always present; `NONE` unless this is the authentication type."),
-  ldapAuthType: z.enum(["NONE", "GROUP", "USER"]).describe("Always present; `NONE` unless this is the authentication type."),
-  oidcAuthType: z.enum(["NONE", "IDP_GROUP", "USER"]).describe("Always present; `NONE` unless this is the authentication type."),
-  x509Type: z.enum(["NONE", "CUSTOMER", "MANAGED"]).describe("Always present; `NONE` unless this is the authentication type."),
+  awsIAMType: z.enum(["NONE", "USER", "ROLE"]).default(STATE_DEFAULTS.awsIAMType).describe("`NONE` unless this is the authentication type."),
+  ldapAuthType: z.enum(["NONE", "GROUP", "USER"]).default(STATE_DEFAULTS.ldapAuthType).describe("`NONE` unless this is the authentication type."),
+  oidcAuthType: z.enum(["NONE", "IDP_GROUP", "USER"]).default(STATE_DEFAULTS.oidcAuthType).describe("`NONE` unless this is the authentication type."),
+  x509Type: z.enum(["NONE", "CUSTOMER", "MANAGED"]).default(STATE_DEFAULTS.x509Type).describe("`NONE` unless this is the authentication type."),
   deleteAfterDate: z.string().optional()
     .describe("When Atlas deletes the user, in UTC (`2025-05-04T09:42:00Z`), resolved from `expiresIn` when the lifetime is relative. Absent for a permanent user."),
   expiresIn: z.string().optional(),
@@ -388,7 +389,7 @@ export const DatabaseUserStateSchema = z.object({
   owner: z.string().optional().describe("The owning stack as declared (`<project>/<stack>`); absent in state written by release 0.1.0."),
   ownedBy: z.string().optional()
     .describe(`The stack the user's \`${OWNER_LABEL}\` label names, as Atlas holds it (absent when it carries none). A value other than \`owner\` means another stack took the user over: this stack then neither changes nor deletes it.`),
-  temporary: z.boolean().describe("`true` when Atlas will delete the user at `deleteAfterDate`."),
+  temporary: z.boolean().default(STATE_DEFAULTS.temporary).describe("`true` when Atlas will delete the user at `deleteAfterDate`."),
 });
 
 // The schema and the state interface name the same fields.

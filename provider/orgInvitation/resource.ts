@@ -5,7 +5,7 @@ import type { AtlasOrgRole } from "../platform";
 import type { OrgInvitationInputsIn } from "./schema";
 
 /** The implementation the engine\'s host loads (see `providerText`). */
-const IMPLEMENTATION = "pulumi-atlas-users/internal/orgInvitation/provider";
+const IMPLEMENTATION = "pulumi-atlas-users/p/orgInvitation";
 
 /** Organization roles an invitation can give (on Atlas; the platform record has every platform's list). */
 export type OrgRoleName = AtlasOrgRole;

@@ -5,7 +5,7 @@ import type { AtlasProjectRole } from "../platform";
 import type { ProjectMembershipInputsIn } from "./schema";
 
 /** The implementation the engine\'s host loads (see `providerText`). */
-const IMPLEMENTATION = "pulumi-atlas-users/internal/projectMembership/provider";
+const IMPLEMENTATION = "pulumi-atlas-users/p/projectMembership";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).

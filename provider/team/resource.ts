@@ -4,7 +4,7 @@ import type { SameKeys } from "../common/types";
 import type { TeamInputsIn } from "./schema";
 
 /** The implementation the engine\'s host loads (see `providerText`). */
-const IMPLEMENTATION = "pulumi-atlas-users/internal/team/provider";
+const IMPLEMENTATION = "pulumi-atlas-users/p/team";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).

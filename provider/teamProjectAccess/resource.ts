@@ -5,7 +5,7 @@ import type { AtlasProjectRole } from "../platform";
 import type { TeamProjectAccessInputsIn } from "./schema";
 
 /** The implementation the engine\'s host loads (see `providerText`). */
-const IMPLEMENTATION = "pulumi-atlas-users/internal/teamProjectAccess/provider";
+const IMPLEMENTATION = "pulumi-atlas-users/p/teamProjectAccess";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).

@@ -4,7 +4,7 @@ import type { SameKeys } from "../common/types";
 import type { X509CertificateInputsIn } from "./schema";
 
 /** The implementation the engine's host loads (see `providerText`). */
-const IMPLEMENTATION = "pulumi-atlas-users/internal/x509Certificate/provider";
+const IMPLEMENTATION = "pulumi-atlas-users/p/x509Certificate";
 
 // BEGIN GENERATED: args
 // Written by `npm run docs` from the inputs schema's descriptions (schema.ts).

@@ -123,7 +123,9 @@ describe("temporary users: one test per row of the table in docs/resources/datab
     const news = await checked(permanent, inputs as Record<string, unknown>);
     expect(await provider.diff(id, state, news)).toEqual({ changes: true, replaces: ["deleteAfterDate"], deleteBeforeReplace: true });
     const { outs } = await replace(id, state, news);
-    expect(outs).toMatchObject({ temporary: false });
+    // Permanent now: no deletion date, and `temporary: false` (the stored state's default) is not stored.
+    expect(outs).not.toHaveProperty("temporary");
+    expect(outs).not.toHaveProperty("deleteAfterDate");
     expect(await emulatorUser("becomes-permanent")).toBeDefined();
     expect((await emulatorUser("becomes-permanent"))?.deleteAfterDate).toBeUndefined();
   });

@@ -49,7 +49,9 @@ describe("each authentication type, end to end", () => {
     const username = auth.username as string;
     const { id, inputs, state } = await create({ projectId, roles, ...auth });
     expect(id).toBe(`${projectId}/${databaseName}/${username}`);
-    expect(state).toMatchObject({ projectId, username, databaseName, roles, temporary: false });
+    expect(state).toMatchObject({ projectId, username, databaseName, roles });
+    // A permanent user's `temporary: false` is the stored state's default: not stored.
+    expect(state).not.toHaveProperty("temporary");
     expect(await emulatorUser(databaseName, username)).toMatchObject({ username, databaseName, roles });
     if (auth.password) expect(await passwordMatches(databaseName, username, auth.password as string)).toBe(true);
 
@@ -162,7 +164,8 @@ describe("drift", () => {
     const id = `${projectId}/$external/CN=legacy,O=acme`;
     const read = await provider.read(id, {});
     expect(read.id).toBe(id);
-    expect(read.props).toMatchObject({ username: "CN=legacy,O=acme", databaseName: "$external", x509Type: "CUSTOMER", roles, temporary: false });
+    expect(read.props).toMatchObject({ username: "CN=legacy,O=acme", databaseName: "$external", x509Type: "CUSTOMER", roles });
+    expect(read.props).not.toHaveProperty("temporary");
     expect(read.inputs).toEqual({ projectId, username: "CN=legacy,O=acme", databaseName: "$external", x509Type: "CUSTOMER", roles });
   });
 });

@@ -8,7 +8,7 @@ import { CONFIG_KEYS } from "../../provider/config";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
 import { runSerializedProvider, serializeBuiltProvider, type SerializedProvider } from "../support/serialize";
 
-const IMPL = "pulumi-atlas-users/internal/databaseUser/provider";
+const IMPL = "pulumi-atlas-users/p/databaseUser";
 let emu: EmulatorHandle;
 let serialized: SerializedProvider;
 

@@ -135,7 +135,7 @@ describeEngine("cross-cutting engine checks", () => {
       expect(texts.size).toBe(1);
       const [text] = [...texts] as string[];
       sizes[type] = text.length;
-      expect(text).toContain(`pulumi-atlas-users/internal/${type.charAt(0).toLowerCase()}${type.slice(1)}/provider`);
+      expect(text).toContain(`pulumi-atlas-users/p/${type.charAt(0).toLowerCase()}${type.slice(1)}`);
       // Stored twice per resource; anything captured (a schema, an agent,
       // credentials) would add far more.
       expect(text.length).toBeLessThan(128);

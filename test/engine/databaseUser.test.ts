@@ -30,7 +30,10 @@ function program(users: Users, gets: Record<string, string> = {}) {
     const out: Record<string, unknown> = {};
     for (const [name, args] of Object.entries(users)) {
       const u = new DatabaseUser(name, args);
-      out[name] = { id: u.id, roles: u.roles, deleteAfterDate: u.deleteAfterDate, temporary: u.temporary, databaseName: u.databaseName };
+      out[name] = {
+        id: u.id, roles: u.roles, deleteAfterDate: u.deleteAfterDate, temporary: u.temporary, databaseName: u.databaseName,
+        x509Type: u.x509Type, awsIAMType: u.awsIAMType, scopes: u.scopes, labels: u.labels,
+      };
       if (args.password !== undefined) out[`${name}Password`] = u.password;
     }
     for (const [name, id] of Object.entries(gets)) {
@@ -135,6 +138,14 @@ describeEngine("DatabaseUser through the engine: every auth type, adopt, get, up
     expect(Buffer.byteLength(providerText as string)).toBeLessThan(128);
     for (const secret of [emu.privateKey, emu.publicKey]) expect(providerText).not.toContain(secret);
     expect(resources.find((r) => r.outputs.username === "app-user").outputs.password).toHaveProperty("ciphertext");
+
+    // Outputs equal to their defaults are not stored, and the program reads them all the same.
+    const stored = (username: string) => resources.find((r) => r.outputs.username === username).outputs as Record<string, unknown>;
+    for (const key of ["scopes", "labels", "awsIAMType", "ldapAuthType", "oidcAuthType", "x509Type", "temporary"]) expect(stored("app-user")).not.toHaveProperty(key);
+    expect(up.outputs.perm).toMatchObject({ temporary: false, x509Type: "NONE", awsIAMType: "NONE", scopes: [], labels: [] });
+    expect(stored("CN=app,OU=eng,O=acme")).toMatchObject({ x509Type: "CUSTOMER" });
+    expect(up.outputs.x509).toMatchObject({ x509Type: "CUSTOMER", awsIAMType: "NONE" });
+    expect(stored("day-pass")).toMatchObject({ temporary: true });
   });
 
   test("an hour later (emulator clock), the unchanged program previews with no changes and sends no request", async () => {

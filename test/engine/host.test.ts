@@ -23,7 +23,7 @@ beforeAll(async () => {
   emu = await startTestEmulator();
   [host, { text: providerText }] = await Promise.all([
     startDynamicProviderHost(),
-    serializeBuiltProvider("pulumi-atlas-users/internal/databaseUser/provider"),
+    serializeBuiltProvider("pulumi-atlas-users/p/databaseUser"),
   ]);
   await host.configure({
     [CONFIG_KEYS.baseUrl]: emu.baseUrl,

@@ -10,9 +10,9 @@ import { assertNoSecrets } from "../support/engine";
 import { runSerializedProvider, serializeBuiltProviders, type SerializedProvider } from "../support/serialize";
 
 const IMPL = {
-  DatabaseUser: "pulumi-atlas-users/internal/databaseUser/provider",
-  OrgInvitation: "pulumi-atlas-users/internal/orgInvitation/provider",
-  CloudUser: "pulumi-atlas-users/internal/cloudUser/provider",
+  DatabaseUser: "pulumi-atlas-users/p/databaseUser",
+  OrgInvitation: "pulumi-atlas-users/p/orgInvitation",
+  CloudUser: "pulumi-atlas-users/p/cloudUser",
 } as const;
 
 const PASSWORD = "serialized-pw-Hq72kLm0";
@@ -49,7 +49,7 @@ test.each(Object.keys(IMPL) as (keyof typeof IMPL)[])(
     const first = serialized[type]!;
     expect(first.containsSecrets).toBe(false);
     // One statement, the module name its only value: nothing captured, no client, schema or secret.
-    expect(first.text).toBe(`exports.handler = () => require(${JSON.stringify(IMPL[type])}).provider;\n`);
+    expect(first.text).toBe(`exports.handler=()=>require(${JSON.stringify(IMPL[type])}).provider`);
     // The issue's bound: __provider is stored twice per resource (it was ~1.95 KB as a serialized shim object).
     expect(Buffer.byteLength(first.text)).toBeLessThan(128);
     expect(again[type]!.text).toBe(first.text);

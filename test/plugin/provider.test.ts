@@ -66,7 +66,10 @@ describe("DatabaseUser through the plugin", () => {
 
     const created = await plugin.create(u, checked.inputs);
     expect(created.id).toBe(`${projectId}/admin/plugin-app`);
-    expect(created.outs).toMatchObject({ projectId, username: "plugin-app", databaseName: "admin", owner: "proj/dev", temporary: false });
+    expect(created.outs).toMatchObject({ projectId, username: "plugin-app", databaseName: "admin", owner: "proj/dev" });
+    // Outputs equal to their defaults are not stored (the schema lists them as optional).
+    expect(created.outs).not.toHaveProperty("temporary");
+    expect(created.outs).not.toHaveProperty("x509Type");
     expect(isSecretValue(created.outs.password)).toBe(true);
     expect((await emulatorControl.checkDatabaseUserPassword(emu, { projectId, databaseName: "admin", username: "plugin-app", password: PASSWORD })).ok).toBe(true);
 
