@@ -9,7 +9,7 @@
  * engine carries the same declared values for both; what our provider adds
  * (normalised fields, the owner, its outputs) is the difference. Its
  * `__provider` is the same one line as ours (`providerText`), requiring its
- * module (60 bytes against our 69 for DatabaseUser): the module is written into the stack's workspace
+ * module (62 bytes against our 73 for DatabaseUser): the module is written into the stack's workspace
  * (`installNoopProvider`), where the host resolves it as it resolves ours.
  * The SDK's closure serializer would store about 2 KB per copy instead,
  * which the engine would then carry for the baseline only.

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StateDefaults } from "./storedState";
+import { freshDefault, type StateDefaults } from "./storedState";
 
 /**
  * The `__provider` text of every resource of this package: a module whose
@@ -57,10 +57,41 @@ export function dynamicResource(
  * Gives a resource's outputs the values the stored state leaves out as
  * defaults (`storedState.ts`), so a program reads `[]`, `false` or `"NONE"`
  * where the state holds nothing. Call it at the end of the constructor.
+ *
+ * In a preview the SDK reports every output the engine's answer lacks as
+ * unknown, and it cannot tell an absent default from a value still to be
+ * computed. Left alone, an unchanged user's `scopes` would preview as unknown,
+ * and every resource built from it would preview as changing. So an output
+ * that comes back unknown takes `whenAbsent(key)`: what it is when the
+ * state holds nothing for it, worked out from the program's own inputs (the
+ * default, unless the program declares a value that is itself unknown).
+ * An unknown the program made stays unknown.
  */
-export function readStateDefaults<S>(resource: pulumi.CustomResource, defaults: StateDefaults<S>): void {
+export function readStateDefaults<S>(
+  resource: pulumi.CustomResource,
+  defaults: StateDefaults<S>,
+  whenAbsent: (key: string, fallback: unknown) => pulumi.Input<unknown>,
+): void {
   const outputs = resource as unknown as Record<string, pulumi.Output<unknown>>;
   for (const [key, fallback] of Object.entries(defaults)) {
-    outputs[key] = outputs[key].apply((value) => value ?? (Array.isArray(fallback) ? [...fallback] : fallback));
+    // The SDK's apply takes a second argument, runWithUnknowns, that it leaves out of its types:
+    // the callback then runs with `pulumi.unknown` in place of an unknown value.
+    const raw = outputs[key] as unknown as { apply(f: (v: unknown) => unknown, runWithUnknowns: boolean): pulumi.Output<unknown> };
+    outputs[key] = raw.apply((value) => (pulumi.isUnknown(value) ? whenAbsent(key, freshDefault(fallback)) : (value ?? freshDefault(fallback))), true);
   }
+}
+
+/**
+ * For {@link readStateDefaults}: what an output is when the state holds
+ * nothing for it, given the declared inputs that decide it. The default when
+ * none of them is declared (a `get` declares none); otherwise unknown while
+ * any of them is unknown, else `decide(values)`.
+ */
+export function absentFromInputs(
+  declared: readonly pulumi.Input<unknown>[],
+  decide: (values: unknown[]) => unknown,
+  fallback: unknown,
+): pulumi.Input<unknown> {
+  if (declared.every((d) => d === undefined)) return fallback;
+  return pulumi.all([...declared] as pulumi.Input<unknown>[]).apply((values) => decide(values as unknown[]));
 }

@@ -12,23 +12,43 @@ import { canonicalKey } from "./sets";
 /** The value a field has when it is absent from the stored state: an empty list, `false`, `"NONE"`. */
 export type StateDefaults<S> = { readonly [K in keyof S]?: S[K] };
 
+/** Whether a value is the default (lists compared as their canonical JSON; `undefined` counts as the default). */
+export function isDefaultValue(value: unknown, fallback: unknown): boolean {
+  return value === undefined || canonicalKey(value) === canonicalKey(fallback);
+}
+
 /** State → the outputs to store: without the fields equal to their default. */
 export function withoutDefaults<S extends object>(state: S, defaults: StateDefaults<S>): Partial<S> {
   const stored: Record<string, unknown> = {};
   const fallbacks: Record<string, unknown> = defaults;
   for (const [key, value] of Object.entries(state)) {
     if (value === undefined) continue;
-    if (fallbacks[key] !== undefined && canonicalKey(value) === canonicalKey(fallbacks[key])) continue;
+    if (fallbacks[key] !== undefined && isDefaultValue(value, fallbacks[key])) continue;
     stored[key] = value;
   }
   return stored as Partial<S>;
 }
 
-/** Stored outputs → state: each absent field with a default takes it (a fresh copy, so no two states share a list). */
+/** A default to hand out: a fresh copy of a list, so no two states or outputs share one. */
+export function freshDefault<T>(fallback: T): T {
+  return (Array.isArray(fallback) ? [...fallback] : fallback) as T;
+}
+
+/** Stored outputs → state: each absent field with a default takes it. */
 export function withDefaults<S extends object>(stored: Partial<S>, defaults: StateDefaults<S>): S {
   const state: Record<string, unknown> = { ...stored };
   for (const [key, fallback] of Object.entries(defaults)) {
-    if (state[key] === undefined) state[key] = Array.isArray(fallback) ? [...fallback] : fallback;
+    if (state[key] === undefined) state[key] = freshDefault(fallback);
   }
   return state as S;
+}
+
+/**
+ * Whether stored outputs hold every defaulted field: state written before
+ * this release, which stored them all (now no state holds them all: at most
+ * one authentication type differs from its default). A refresh keeps that
+ * form, so upgrading shows no change in it; the next update stores the short form.
+ */
+export function storesEveryDefault<S extends object>(stored: Partial<S>, defaults: StateDefaults<S>): boolean {
+  return Object.keys(defaults).every((key) => (stored as Record<string, unknown>)[key] !== undefined);
 }

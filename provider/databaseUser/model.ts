@@ -10,7 +10,7 @@ import type {
 } from "../client/operations/databaseUsers";
 import { canonicalInstant, canonicalInstantText, parseDuration, parseInstant, sameDuration, sameInstant } from "../common/dates";
 import { canonicalSet, sameSet } from "../common/sets";
-import { withDefaults, withoutDefaults } from "../common/storedState";
+import { storesEveryDefault, withDefaults, withoutDefaults } from "../common/storedState";
 import { isUnknown } from "../common/unknowns";
 import { AUTH_TYPE_PROPERTIES, authKindOf, defaultDatabaseName, OWNER_LABEL, STATE_DEFAULTS, type AuthTypeProperty } from "./rules";
 import type { DatabaseUserInputs, DatabaseUserLabel, DatabaseUserState } from "./schema";
@@ -144,6 +144,11 @@ export function stateFromApi(api: DatabaseUserResponse, projectId: string, carry
 /** State → the outputs the engine stores. */
 export function outputsFromState(state: DatabaseUserState): Partial<DatabaseUserState> {
   return withoutDefaults(state, STATE_DEFAULTS);
+}
+
+/** State → the outputs a refresh stores: in the form the state already has (every field, when an earlier release wrote it). */
+export function outputsLike(stored: Partial<DatabaseUserState>, state: DatabaseUserState): Partial<DatabaseUserState> {
+  return storesEveryDefault(stored, STATE_DEFAULTS) ? state : outputsFromState(state);
 }
 
 /** Stored outputs (of this release, or of an earlier one that stored every field) → state. */

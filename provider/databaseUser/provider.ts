@@ -37,6 +37,7 @@ import {
   keyFromId,
   keyOf,
   outputsFromState,
+  outputsLike,
   REPLACE_PROPERTIES,
   resolveDeleteAfterDate,
   stateFromApi,
@@ -305,7 +306,7 @@ export const provider = {
     if (other !== undefined && takenOverBy(props as DatabaseUserState) === undefined) {
       note(`${describeUser(key)} now carries stack ${other}'s ownership label: that stack has taken it over, and this stack will neither change nor delete it`);
     }
-    return { id: idOf(key), props: outputsFromState(state) as DatabaseUserState, inputs: inputsFromState(state) as unknown as DatabaseUserState };
+    return { id: idOf(key), props: outputsLike(props, state) as DatabaseUserState, inputs: inputsFromState(state) as unknown as DatabaseUserState };
   },
 
   async update(id: string, olds: Olds, news: DatabaseUserInputs): Promise<pulumi.dynamic.UpdateResult> {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicResource, readStateDefaults } from "../common/shim";
+import { absentFromInputs, dynamicResource, readStateDefaults } from "../common/shim";
+import { isDefaultValue } from "../common/storedState";
 import type { SameKeys } from "../common/types";
 import { STATE_DEFAULTS } from "./rules";
 import type { DatabaseUserInputsIn } from "./schema";
@@ -195,6 +196,14 @@ export class DatabaseUser extends pulumi.CustomResource {
       "atlas-users",
       "DatabaseUser",
     ));
-    readStateDefaults(this, STATE_DEFAULTS);
+    readStateDefaults(this, STATE_DEFAULTS, (key, fallback) => {
+      // Unknown in a preview: absent from the state (so the default), or
+      // decided by inputs the program has not resolved yet.
+      if (key === "temporary") {
+        return absentFromInputs([args?.expiresIn, args?.deleteAfterDate], (window) => window.some((w) => w !== undefined), fallback);
+      }
+      const declared = (args as unknown as Record<string, pulumi.Input<unknown>> | undefined)?.[key];
+      return absentFromInputs([declared], ([value]) => (isDefaultValue(value, fallback) ? fallback : pulumi.unknown), fallback);
+    });
   }
 }

@@ -168,6 +168,19 @@ describe("drift", () => {
     expect(read.props).not.toHaveProperty("temporary");
     expect(read.inputs).toEqual({ projectId, username: "CN=legacy,O=acme", databaseName: "$external", x509Type: "CUSTOMER", roles });
   });
+
+  test("refresh keeps the stored form: state from an earlier release (every field stored) reads back whole, the short form stays short", async () => {
+    await emulatorControl.seed(emu, { databaseUsers: [{ groupId: projectId, databaseName: "admin", username: "old-form", password: "old-Form-Pw-1", roles }] });
+    const id = `${projectId}/admin/old-form`;
+    const oldForm: DatabaseUserState = {
+      projectId, username: "old-form", databaseName: "admin", roles, scopes: [], labels: [],
+      awsIAMType: "NONE", ldapAuthType: "NONE", oidcAuthType: "NONE", x509Type: "NONE", temporary: false,
+    };
+    const whole = await provider.read(id, oldForm);
+    expect(whole.props).toEqual(oldForm);
+    const short = await provider.read(id, { projectId, username: "old-form", databaseName: "admin", roles });
+    expect(short.props).toEqual({ projectId, username: "old-form", databaseName: "admin", roles });
+  });
 });
 
 describe("adopt instead of import", () => {

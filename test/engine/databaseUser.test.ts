@@ -8,6 +8,7 @@
  * Expiry rows use short real windows (`expiresIn: "3s"`, then wait): diff
  * decides "expired" with the provider's real clock, Atlas with its own.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { DatabaseUser, type DatabaseUserArgs } from "../../provider";
 import { apiClient, serviceAccountToken } from "../support/atlasApi";
 import { emulatorControl, startTestEmulator, type EmulatorHandle } from "../support/emulator";
@@ -348,5 +349,44 @@ describeEngine("DatabaseUser through the engine: temporary users once they expir
       expect(err?.message).toMatch(new RegExp(`deleteAfterDate.*${limit}`));
       expect(await apiRequests(emu)).toEqual([]);
     }
+  });
+});
+
+describeEngine("DatabaseUser outputs the state does not store, read by other resources", () => {
+  let emu: EmulatorHandle;
+  let stack: EngineStack;
+  let projectId: string;
+
+  // A consumer whose description is built from other users' defaulted outputs: if any
+  // of them previewed as unknown, the consumer would preview as changing.
+  const consumerProgram = () => async () => {
+    const perm = new DatabaseUser("perm", { projectId, username: "defaults-perm", password: "perm-Password-1", roles });
+    const day = new DatabaseUser("day", { projectId, username: "defaults-day", password: "day-Password-1", roles, expiresIn: "24h" });
+    const cert = new DatabaseUser("cert", { projectId, username: "CN=defaults,O=acme", x509Type: "CUSTOMER", roles, scopes: [] });
+    const read = DatabaseUser.get("read", perm.id, { dependsOn: [perm] });
+    const description = pulumi.interpolate`${perm.x509Type}|${perm.awsIAMType}|${perm.scopes.apply((s) => s.length)}|${perm.labels.apply((l) => l.length)}|${perm.temporary}|${day.temporary}|${cert.x509Type}|${cert.scopes.apply((s) => s.length)}|${read.ldapAuthType}`;
+    const consumer = new DatabaseUser("consumer", { projectId, username: "defaults-consumer", password: "consumer-Password-1", roles, description });
+    return { description: consumer.description };
+  };
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    projectId = await newProject(emu);
+    stack = await createEngineStack({ emulator: emu, program: consumerProgram() });
+  });
+
+  afterAll(async () => {
+    await stack?.dispose();
+    await emu?.close();
+  });
+
+  test("up: the defaults are read back although not stored; an unchanged preview plans nothing, because they are known in the preview too", async () => {
+    const up = await stack.up();
+    expect(up.outputs.description).toBe("NONE|NONE|0|0|false|true|CUSTOMER|0|NONE");
+    const stored = (await stack.resources(TYPE)).find((r) => r.outputs.username === "defaults-perm").outputs as Record<string, unknown>;
+    expect(stored).not.toHaveProperty("x509Type");
+    expect(stored).not.toHaveProperty("temporary");
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0 });
   });
 });

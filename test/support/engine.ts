@@ -10,7 +10,7 @@
  * `__provider` text with require-from-string, whose `require` resolves from
  * that cwd too. So each workspace gets a `node_modules` holding two symlinks:
  * `@pulumi` → this repo's `node_modules/@pulumi` and `pulumi-atlas-users` →
- * this repo. The shim's `require("pulumi-atlas-users/internal/<r>/provider")`
+ * this repo. The shim's `require("pulumi-atlas-users/p/<r>")`
  * then goes through the package's `exports` map to the built `dist/` (npm's
  * `pretest` builds it), and every other dependency resolves from the repo's
  * `node_modules` through the symlinks' real paths.
