@@ -59,6 +59,7 @@ function databaseUserInputsSchema() {
   return (inputsSchema ??= (require("./schema") as typeof import("./schema")).DatabaseUserInputsSchema);
 }
 
+/** What the engine stores and hands back as olds: the state without its defaults (`outputsFromState`), or whole when an earlier release wrote it. */
 type Olds = Partial<DatabaseUserState>;
 
 let configured: RunContext | undefined;
@@ -281,7 +282,7 @@ export const provider = {
     return { id: idOf(key), outs: outputsFromState(stateFromApi(api, inputs.projectId, carryOver(inputs))) };
   },
 
-  async read(id: string, props: Olds = {}): Promise<pulumi.dynamic.ReadResult<DatabaseUserState>> {
+  async read(id: string, props: Olds = {}): Promise<pulumi.dynamic.ReadResult<Olds>> {
     const key = keyFromId(id);
     let api: DatabaseUserResponse;
     try {
@@ -306,7 +307,7 @@ export const provider = {
     if (other !== undefined && takenOverBy(props as DatabaseUserState) === undefined) {
       note(`${describeUser(key)} now carries stack ${other}'s ownership label: that stack has taken it over, and this stack will neither change nor delete it`);
     }
-    return { id: idOf(key), props: outputsLike(props, state) as DatabaseUserState, inputs: inputsFromState(state) as unknown as DatabaseUserState };
+    return { id: idOf(key), props: outputsLike(props, state), inputs: inputsFromState(state) as Olds };
   },
 
   async update(id: string, olds: Olds, news: DatabaseUserInputs): Promise<pulumi.dynamic.UpdateResult> {
@@ -346,7 +347,7 @@ export const provider = {
       throw failure("deleting", key, err);
     }
   },
-} satisfies pulumi.dynamic.ResourceProvider<DatabaseUserInputs, DatabaseUserState>;
+} satisfies pulumi.dynamic.ResourceProvider<DatabaseUserInputs, Olds>;
 
 function stateWithout(state: DatabaseUserState, keys: readonly (keyof DatabaseUserState)[]): DatabaseUserState {
   const out: Record<string, unknown> = { ...state };
