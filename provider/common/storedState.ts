@@ -44,10 +44,9 @@ export function withDefaults<S extends object>(stored: Partial<S>, defaults: Sta
 }
 
 /**
- * Whether stored outputs hold every defaulted field: state written before
- * this release, which stored them all (now no state holds them all: at most
- * one authentication type differs from its default). A refresh keeps that
- * form, so upgrading shows no change in it; the next update stores the short form.
+ * Whether stored outputs hold every defaulted field, as state written before
+ * a resource left its defaults out did (the resource's model says whether
+ * its short form can ever hold them all).
  */
 export function storesEveryDefault<S extends object>(stored: Partial<S>, defaults: StateDefaults<S>): boolean {
   return Object.keys(defaults).every((key) => (stored as Record<string, unknown>)[key] !== undefined);

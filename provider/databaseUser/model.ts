@@ -146,7 +146,12 @@ export function outputsFromState(state: DatabaseUserState): Partial<DatabaseUser
   return withoutDefaults(state, STATE_DEFAULTS);
 }
 
-/** State → the outputs a refresh stores: in the form the state already has (every field, when an earlier release wrote it). */
+/**
+ * State → the outputs a refresh stores, in the form the state already has:
+ * every field when an earlier release wrote it (the short form never holds
+ * them all: at most one authentication type differs from `NONE`), so
+ * upgrading shows no change at a refresh; the next update stores the short form.
+ */
 export function outputsLike(stored: Partial<DatabaseUserState>, state: DatabaseUserState): Partial<DatabaseUserState> {
   return storesEveryDefault(stored, STATE_DEFAULTS) ? state : outputsFromState(state);
 }
